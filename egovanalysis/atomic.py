@@ -1,0 +1,35 @@
+"""Write files so that readers never see half a file and failures leave old outputs intact."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    Returns ``False`` (and leaves the file, and its modification time, alone) when it already holds
+    exactly these bytes, so reruns do not touch unchanged outputs.
+    """
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_text_atomic(path: Path, text: str) -> bool:
+    """UTF-8, LF-only variant of :func:`write_bytes_atomic`."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
