@@ -16,12 +16,14 @@ from egovanalysis import config
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    import pandera.errors
+
     from egovanalysis.build import build
-    from egovanalysis.errors import DataValidationError
+    from egovanalysis.errors import EgovError
 
     try:
         build(Path(args.raw_dir), Path(args.processed_dir))
-    except DataValidationError as error:
+    except (EgovError, pandera.errors.SchemaErrors, pandera.errors.SchemaError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         print(f"Nothing was written; {args.processed_dir} is as it was.", file=sys.stderr)
         return 1
