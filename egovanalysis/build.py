@@ -42,9 +42,11 @@ from egovanalysis.schemas import (
     sources_schema,
 )
 
-#: Parsed unit (``None`` is a plain number) -> registry units it may stand for.
+#: Parsed unit (``None`` is a plain number) -> registry units it may stand for. A bare number may stand
+#: for money when the report leaves the currency to the context ("savings of about 8,000 billion");
+#: the build counts such rows and says so, and the row's notes must explain it.
 COMPATIBLE_UNITS: dict[str | None, set[str]] = {
-    None: {"count", "index"},
+    None: {"count", "index", "VND", "USD"},
     "%": {"%"},
     "VND": {"VND"},
     "USD": {"USD"},
@@ -209,6 +211,10 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
             dates.append(None)
     if issues:
         raise DataValidationError(issues)
+    implied = parsed["unit"].isna() & figures["indicator"].map(indicators["unit"]).isin(["VND", "USD"])
+    if implied.any():
+        log(f"  {int(implied.sum())} money figure(s) print no currency; taken from the indicator: "
+            + ", ".join(figures.loc[implied, "figure_id"]))
 
     observations = pd.DataFrame(
         {
