@@ -1,0 +1,69 @@
+"""Raw data carry their origin, and every reported phrase is really in its source."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+import yaml
+
+from egovanalysis import config
+from egovanalysis.data import load_reported_figures, load_sources
+
+ORIGIN_KEYS = {"file", "producer", "title", "url", "date_accessed", "licence", "md5"}
+RAW_CSVS = sorted(path.name for path in config.RAW_DIR.glob("*.csv"))
+SOURCE_TEXTS = config.SHARED_DIR / "sources"
+FACTS = config.SHARED_DIR / "facts" / "FACTS.md"
+
+
+@pytest.mark.parametrize("name", RAW_CSVS)
+def test_every_raw_file_carries_its_origin(name: str) -> None:
+    csv_path = config.RAW_DIR / name
+    meta_path = csv_path.with_suffix(".meta.yml")
+    assert meta_path.exists(), f"{name} has no {meta_path.name}: say where its data come from"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    assert ORIGIN_KEYS <= set(meta), ORIGIN_KEYS - set(meta)
+    assert meta["file"] == name
+    for key in ("producer", "title", "licence"):
+        assert str(meta[key]).strip(), f"{meta_path.name}: '{key}' is empty"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(meta["date_accessed"]))
+    actual = hashlib.md5(csv_path.read_bytes()).hexdigest()
+    assert meta["md5"] == actual, f"{name} changed: set md5: \"{actual}\" in {meta_path.name}"
+
+
+def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
+    cited = set(load_reported_figures()["source_id"])
+    unused = set(load_sources().index) - cited
+    assert not unused, f"sources nobody cites: {sorted(unused)}"
+
+
+def _source_file(notes: str) -> str | None:
+    match = re.search(r"shared/sources/(\S+?\.txt)", notes)
+    return match[1] if match else None
+
+
+@pytest.mark.skipif(not SOURCE_TEXTS.exists(), reason="../shared/sources is not beside the repository")
+def test_phrases_from_the_five_reports_are_verbatim() -> None:
+    sources = load_sources()
+    figures = load_reported_figures()
+    files = sources["notes"].map(_source_file).dropna()
+    assert len(files) == 5, "each of the five reports must be a source naming its file in notes"
+    missing = []
+    for source_id, file_name in files.items():
+        text = (SOURCE_TEXTS / file_name).read_text(encoding="utf-8")
+        for figure_id, phrase in figures.loc[figures["source_id"] == source_id, "reported"].items():
+            if phrase not in text:
+                missing.append((figure_id, phrase))
+    assert not missing, f"phrases not found verbatim in their report: {missing}"
+    assert (figures["source_id"].isin(files.index)).sum() >= 70
+
+
+@pytest.mark.skipif(not FACTS.exists(), reason="../shared/facts/FACTS.md is not beside the repository")
+def test_phrases_from_facts_are_verbatim() -> None:
+    sources = load_sources()
+    figures = load_reported_figures()
+    from_facts = figures[~figures["source_id"].isin(sources.index[sources["notes"].map(_source_file).notna()])]
+    facts = FACTS.read_text(encoding="utf-8")
+    missing = [(fid, phrase) for fid, phrase in from_facts["reported"].items() if phrase not in facts]
+    assert not missing, f"phrases not found verbatim in FACTS.md: {missing}"
