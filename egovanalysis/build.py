@@ -15,7 +15,6 @@ Every raw figure ends up either in ``observations.csv`` or in the error report; 
 
 from __future__ import annotations
 
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +96,14 @@ def schema_issues(error: pa.errors.SchemaErrors, frame: pd.DataFrame, path: Path
         column = case.column if isinstance(case.column, str) else None
         if case.check == "column_in_schema":
             issues.append(
-                DataIssue(path, 1, str(case.failure_case), None, "unexpected column",
-                          "remove or rename it; the file's columns are fixed by DESIGN.md")
+                DataIssue(
+                    path,
+                    1,
+                    str(case.failure_case),
+                    None,
+                    "unexpected column",
+                    "remove or rename it; the file's columns are fixed by DESIGN.md",
+                )
             )
             continue
         index = case.index
@@ -135,7 +140,11 @@ def load_raw(raw_dir: Path = config.RAW_DIR) -> RawTables:
         "indicators": raw_dir / config.INDICATORS_CSV.name,
         "figures": raw_dir / config.REPORTED_FIGURES_CSV.name,
     }
-    expected = {"sources": SOURCES_COLUMNS, "indicators": INDICATORS_COLUMNS, "figures": REPORTED_FIGURES_COLUMNS}
+    expected = {
+        "sources": SOURCES_COLUMNS,
+        "indicators": INDICATORS_COLUMNS,
+        "figures": REPORTED_FIGURES_COLUMNS,
+    }
     frames: dict[str, pd.DataFrame] = {}
     issues: list[DataIssue] = []
     for name, path in files.items():
@@ -193,16 +202,28 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
         line = int(row[LINE_COLUMN])
         if not pd.isna(result["error"]) and result["error"]:
             issues.append(
-                DataIssue(path, line, "reported", row["reported"], f"not a figure: {result['error']}",
-                          FIX_HINTS["reported"])
+                DataIssue(
+                    path,
+                    line,
+                    "reported",
+                    row["reported"],
+                    f"not a figure: {result['error']}",
+                    FIX_HINTS["reported"],
+                )
             )
             dates.append(None)
             continue
         problem = _check_figure(indicators.loc[row["indicator"]], result)
         if problem:
             issues.append(
-                DataIssue(path, line, "reported", row["reported"], problem,
-                          "check the phrase, or use an indicator whose unit and measure fit it")
+                DataIssue(
+                    path,
+                    line,
+                    "reported",
+                    row["reported"],
+                    problem,
+                    "check the phrase, or use an indicator whose unit and measure fit it",
+                )
             )
         try:
             dates.append(resolve_as_of(row["as_of"], sources.loc[row["source_id"], "published"]).isoformat())
@@ -213,8 +234,10 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
         raise DataValidationError(issues)
     implied = parsed["unit"].isna() & figures["indicator"].map(indicators["unit"]).isin(["VND", "USD"])
     if implied.any():
-        log(f"  {int(implied.sum())} money figure(s) print no currency; taken from the indicator: "
-            + ", ".join(figures.loc[implied, "figure_id"]))
+        log(
+            f"  {int(implied.sum())} money figure(s) print no currency; taken from the indicator: "
+            + ", ".join(figures.loc[implied, "figure_id"])
+        )
 
     observations = pd.DataFrame(
         {
@@ -267,9 +290,7 @@ def build(
     log(f"[1/4] reading and validating {raw_dir}")
     raw = load_raw(raw_dir)
     rows_read = len(raw.figures)
-    log(
-        f"  {len(raw.sources)} sources, {len(raw.indicators)} indicators, {rows_read} reported figures"
-    )
+    log(f"  {len(raw.sources)} sources, {len(raw.indicators)} indicators, {rows_read} reported figures")
     log("[2/4] parsing figures, checking them against their indicators, resolving dates")
     observations = make_observations(raw, log)
     log("[3/4] building the UN EGDI panel")
@@ -298,6 +319,6 @@ def count_summary(error: DataValidationError, raw_dir: Path) -> str:
     """A one-line count of figures read against problems found, for the CLI."""
     figures_path = raw_dir / config.REPORTED_FIGURES_CSV.name
     rows = sum(1 for issue in error.issues if issue.file == figures_path and issue.line is not None)
-    return f"{len(error.issues)} problem(s); {rows} of them on rows of {figures_path.name}; nothing was written"
-
-
+    return (
+        f"{len(error.issues)} problem(s); {rows} of them on rows of {figures_path.name}; nothing was written"
+    )

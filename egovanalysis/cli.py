@@ -56,6 +56,26 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from egovanalysis.params import parse_cli_value
+    from egovanalysis.refresh import refresh_command
+
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    return refresh_command(
+        Path(args.notebooks_dir),
+        Path(args.out),
+        only=args.only or [],
+        params_file=Path(args.params) if args.params else None,
+        cli_params=[(name, parse_cli_value(value)) for name, value in args.parameter or []],
+        jobs=args.jobs,
+        build=args.build,
+        timeout=args.timeout,
+        progress=not args.no_progress,
+    )
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``egovanalysis`` command."""
     parser = argparse.ArgumentParser(
@@ -70,7 +90,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="Validate data/raw, parse every reported figure and write data/processed atomically. "
         "On any problem, print where it is and how to fix it, write nothing, and exit 1.",
     )
-    build.add_argument("--raw-dir", default=str(config.RAW_DIR), help="folder of raw inputs (default: %(default)s)")
+    build.add_argument(
+        "--raw-dir", default=str(config.RAW_DIR), help="folder of raw inputs (default: %(default)s)"
+    )
     build.add_argument(
         "--processed-dir", default=str(config.PROCESSED_DIR), help="output folder (default: %(default)s)"
     )
@@ -79,12 +101,65 @@ def make_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="parse one reported figure and print it",
-        description="Parse a figure as reported (e.g. 'more than2,800', '26,7 tỷ đồng') and print its fields.",
+        description="Parse a figure as reported (e.g. 'more than2,800', '26,7 tỷ đồng') "
+        "and print its fields.",
     )
     parse.add_argument("text", help="the phrase to parse")
     parse.add_argument("--lang", choices=["en", "vi"], default="en", help="language of the phrase")
     parse.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parse.set_defaults(func=_cmd_parse)
+
+    refresh = commands.add_parser(
+        "refresh",
+        help="rebuild the data and rerun every notebook into reports/",
+        description="Validate every notebook's parameters, rebuild data/processed, run notebooks/*.ipynb "
+        "in parallel with papermill and write reports/<UTC timestamp>/ (executed notebooks, HTML without "
+        "code, figures/*.png, index.html). reports/latest is switched to the new run only when every run "
+        "succeeded; on a failure the failing notebook is kept with its error and the exit code is 1.",
+    )
+    refresh.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="notebooks run in parallel (default: CPU count)"
+    )
+    refresh.add_argument(
+        "--only", action="append", metavar="NAME", help="run only this notebook (its stem); repeatable"
+    )
+    refresh.add_argument(
+        "--params",
+        metavar="FILE",
+        help="YAML: notebook stem -> mapping of parameters, or a list of mappings (one run each)",
+    )
+    refresh.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (VALUE read as YAML) in every selected notebook declaring it; repeatable",
+    )
+    refresh.add_argument(
+        "--out",
+        default=str(config.REPORTS_DIR),
+        metavar="DIR",
+        help="base folder of runs (default: %(default)s)",
+    )
+    refresh.add_argument(
+        "--notebooks-dir",
+        default=str(config.NOTEBOOKS_DIR),
+        metavar="DIR",
+        help="folder of the notebooks (default: %(default)s)",
+    )
+    refresh.add_argument(
+        "--no-build", dest="build", action="store_false", help="skip rebuilding data/processed first"
+    )
+    refresh.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="per-cell time limit (default: %(default)s)",
+    )
+    refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    refresh.set_defaults(func=_cmd_refresh)
     return parser
 
 

@@ -28,8 +28,12 @@ _OBSERVATION_DTYPES = {
 
 def load_observations(path: Path = config.OBSERVATIONS_CSV) -> pd.DataFrame:
     """The tidy observations table (DESIGN.md contract), with ``date`` as datetime64."""
-    frame = pd.read_csv(path, dtype=_OBSERVATION_DTYPES, keep_default_na=False, na_values={
-        "lower": [""], "upper": [""], "qualifier": [""]})
+    frame = pd.read_csv(
+        path,
+        dtype=_OBSERVATION_DTYPES,
+        keep_default_na=False,
+        na_values={"lower": [""], "upper": [""], "qualifier": [""]},
+    )
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
     return frame
 

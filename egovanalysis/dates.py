@@ -23,9 +23,11 @@ RELATIVE_PHRASES: tuple[str, ...] = ("published", "last year", "this year", "end
 
 #: Regular expression that a valid ``as_of`` matches (used by the raw-data schema).
 AS_OF_PATTERN: str = (
-    r"^(\d{4}(-\d{2}(-\d{2})?)?|" + "|".join(RELATIVE_PHRASES) + r"|in (" + "|".join(
-        name.capitalize() for name in MONTHS
-    ) + r"))$"
+    r"^(\d{4}(-\d{2}(-\d{2})?)?|"
+    + "|".join(RELATIVE_PHRASES)
+    + r"|in ("
+    + "|".join(name.capitalize() for name in MONTHS)
+    + r"))$"
 )
 
 

@@ -33,7 +33,8 @@ def _decode(path: Path) -> str:
                     column=None,
                     value=repr(data[exc.start : exc.end])[2:-1],
                     problem=f"byte {exc.start - line_start + 1} of the line is not valid UTF-8",
-                    fix="re-save the file as UTF-8 (e.g. in LibreOffice: Save As > CSV > Character set UTF-8)",
+                    fix="re-save the file as UTF-8 "
+                    "(e.g. in LibreOffice: Save As > CSV > Character set UTF-8)",
                 )
             ]
         ) from exc
@@ -50,7 +51,11 @@ def read_raw_csv(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise DataValidationError(
-            [DataIssue(path, None, None, None, "file not found", "restore it from git (git checkout -- FILE)")]
+            [
+                DataIssue(
+                    path, None, None, None, "file not found", "restore it from git (git checkout -- FILE)"
+                )
+            ]
         )
     text = _decode(path)
     if not text.strip():

@@ -13,7 +13,16 @@ from egovanalysis.dates import AS_OF_PATTERN
 
 SOURCES_COLUMNS = ["source_id", "publisher", "title", "url", "published", "language", "kind", "notes"]
 INDICATORS_COLUMNS = ["id", "label", "unit", "measure", "concept", "definition"]
-REPORTED_FIGURES_COLUMNS = ["figure_id", "source_id", "indicator", "reported", "as_of", "scope", "kind", "notes"]
+REPORTED_FIGURES_COLUMNS = [
+    "figure_id",
+    "source_id",
+    "indicator",
+    "reported",
+    "as_of",
+    "scope",
+    "kind",
+    "notes",
+]
 OBSERVATIONS_COLUMNS = [
     "indicator",
     "date",

@@ -37,7 +37,9 @@ def test_environment_yml_lists_the_runtime_dependencies_of_pyproject() -> None:
 def test_environment_yml_pins_the_python_minor_and_installs_the_package() -> None:
     environment = yaml.safe_load((config.PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "conda-forge" in environment["channels"]
-    python = [spec for spec in environment["dependencies"] if isinstance(spec, str) and spec.startswith("python=")]
+    python = [
+        spec for spec in environment["dependencies"] if isinstance(spec, str) and spec.startswith("python=")
+    ]
     assert len(python) == 1 and re.fullmatch(r"python=3\.\d+", python[0])
     minimum = re.search(r"3\.(\d+)", _pyproject()["project"]["requires-python"])
     assert minimum is not None and int(python[0].split(".")[1]) >= int(minimum[1])

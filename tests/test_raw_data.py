@@ -23,13 +23,13 @@ def test_every_raw_file_carries_its_origin(name: str) -> None:
     meta_path = csv_path.with_suffix(".meta.yml")
     assert meta_path.exists(), f"{name} has no {meta_path.name}: say where its data come from"
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    assert ORIGIN_KEYS <= set(meta), ORIGIN_KEYS - set(meta)
+    assert set(meta) >= ORIGIN_KEYS, ORIGIN_KEYS - set(meta)
     assert meta["file"] == name
     for key in ("producer", "title", "licence"):
         assert str(meta[key]).strip(), f"{meta_path.name}: '{key}' is empty"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(meta["date_accessed"]))
     actual = hashlib.md5(csv_path.read_bytes()).hexdigest()
-    assert meta["md5"] == actual, f"{name} changed: set md5: \"{actual}\" in {meta_path.name}"
+    assert meta["md5"] == actual, f'{name} changed: set md5: "{actual}" in {meta_path.name}'
 
 
 def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
@@ -63,7 +63,9 @@ def test_phrases_from_the_five_reports_are_verbatim() -> None:
 def test_phrases_from_facts_are_verbatim() -> None:
     sources = load_sources()
     figures = load_reported_figures()
-    from_facts = figures[~figures["source_id"].isin(sources.index[sources["notes"].map(_source_file).notna()])]
+    from_facts = figures[
+        ~figures["source_id"].isin(sources.index[sources["notes"].map(_source_file).notna()])
+    ]
     facts = FACTS.read_text(encoding="utf-8")
     missing = [(fid, phrase) for fid, phrase in from_facts["reported"].items() if phrase not in facts]
     assert not missing, f"phrases not found verbatim in FACTS.md: {missing}"

@@ -1,0 +1,132 @@
+"""What the dataset holds, and where it disagrees with itself: the data audit's building blocks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def coverage(observations: pd.DataFrame, by: str = "indicator") -> pd.DataFrame:
+    """Number of figures per ``by`` (indicator, source_id, ...) and year, with totals.
+
+    Rows are the values of ``by``; columns are years, plus ``total``, ``first`` and ``last`` dates.
+    """
+    frame = observations.assign(year=observations["date"].dt.year)
+    table = frame.pivot_table(index=by, columns="year", values="figure_id", aggfunc="count", fill_value=0)
+    table.columns = [str(column) for column in table.columns]
+    table["total"] = table.sum(axis=1)
+    spans = frame.groupby(by)["date"].agg(["min", "max"])
+    table["first"] = spans["min"].dt.strftime("%Y-%m-%d")
+    table["last"] = spans["max"].dt.strftime("%Y-%m-%d")
+    return table.sort_values(["total", "first"], ascending=[False, True])
+
+
+def bounds_share(observations: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: how many figures are exact, and how many are bounds or approximations."""
+    qualifier = observations["qualifier"].fillna("exact")
+    table = pd.crosstab(observations["indicator"], qualifier)
+    table["total"] = table.sum(axis=1)
+    exact = table.get("exact", 0)
+    table["share_qualified_%"] = (100 * (table["total"] - exact) / table["total"]).round(1)
+    return table.sort_values("share_qualified_%", ascending=False)
+
+
+def conflicts(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    window_days: int = 10,
+    rel_tol: float = 0.005,
+) -> pd.DataFrame:
+    """Reports of the same indicator, scope and kind that disagree.
+
+    Stocks (cumulative totals, levels, ranks, changes) are compared when reported within
+    ``window_days`` of each other; flows and shares (figures for a period, rates at a moment) only
+    when they carry the same date, since two periods or moments may rightly differ.
+    ``indicators`` is the registry indexed by id. Two figures disagree when their values differ by more than ``rel_tol`` (relative) and neither is a bound that the other satisfies
+    (``more than 412,000`` does not conflict with ``412,000``). Returns one row per disagreeing pair with
+    both figures and their sources; nothing is dropped or overwritten.
+    """
+    rows: list[dict[str, object]] = []
+    keys = ["indicator", "scope", "kind"]
+    measures = observations["indicator"].map(indicators["measure"])
+    for _, group in observations.sort_values("date").groupby(keys, sort=True):
+        window = 0 if measures[group.index[0]] in ("flow", "share") else window_days
+        records = group.to_dict("records")
+        for i, first in enumerate(records):
+            for second in records[i + 1 :]:
+                gap = (second["date"] - first["date"]).days
+                if gap > window:
+                    break
+                if _consistent(first, second, rel_tol):
+                    continue
+                rows.append(
+                    {
+                        "indicator": first["indicator"],
+                        "scope": first["scope"],
+                        "kind": first["kind"],
+                        "date_a": first["date"].date(),
+                        "value_a": first["value"],
+                        "qualifier_a": first["qualifier"],
+                        "source_a": first["source_id"],
+                        "date_b": second["date"].date(),
+                        "value_b": second["value"],
+                        "qualifier_b": second["qualifier"],
+                        "source_b": second["source_id"],
+                        "relative_gap_%": round(
+                            100 * abs(second["value"] - first["value"]) / abs(first["value"]), 1
+                        )
+                        if first["value"]
+                        else float("nan"),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _interval(record: dict[str, object]) -> tuple[float, float]:
+    lower = record["lower"] if pd.notna(record["lower"]) else -float("inf")
+    upper = record["upper"] if pd.notna(record["upper"]) else float("inf")
+    if pd.isna(record["qualifier"]) or record["qualifier"] == "about":
+        return float(record["value"]), float(record["value"])
+    return float(lower), float(upper)
+
+
+def _consistent(first: dict[str, object], second: dict[str, object], rel_tol: float) -> bool:
+    a_low, a_high = _interval(first)
+    b_low, b_high = _interval(second)
+    scale = max(abs(float(first["value"])), abs(float(second["value"])), 1e-12)
+    slack = rel_tol * scale
+    return a_low - slack <= b_high and b_low - slack <= a_high
+
+
+def definition_changes(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Concepts measured under more than one definition, with each definition's span of dates.
+
+    ``indicators`` is the registry indexed by id. Shares count as rival definitions when they share a
+    concept: a reader sees, e.g., that the level-4 share of *all* services
+    (2018-2022) and of *eligible* services (2021-2022) are different series that must not be joined.
+    """
+    registry = indicators.reset_index().rename(columns={"index": "id"})
+    registry = registry[(registry["concept"].fillna("") != "") & (registry["measure"] == "share")]
+    multi = registry.groupby("concept")["id"].transform("count") > 1
+    registry = registry[multi]
+    spans = (
+        observations[observations["kind"] == "actual"]
+        .groupby("indicator")
+        .agg(figures=("figure_id", "count"), first=("date", "min"), last=("date", "max"))
+    )
+    table = registry.merge(spans, left_on="id", right_index=True, how="left")
+    table["figures"] = table["figures"].fillna(0).astype(int)
+    table["first"] = table["first"].dt.strftime("%Y-%m-%d").fillna("")
+    table["last"] = table["last"].dt.strftime("%Y-%m-%d").fillna("")
+    columns = ["concept", "id", "unit", "measure", "figures", "first", "last", "definition"]
+    return table[columns].sort_values(["concept", "first", "id"]).reset_index(drop=True)
+
+
+def source_summary(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Per source: publisher, date, kind, number of figures and of indicators it reports."""
+    counts = observations.groupby("source_id").agg(
+        figures=("figure_id", "count"), indicators=("indicator", "nunique")
+    )
+    table = sources[["publisher", "published", "kind", "language"]].join(counts, how="left")
+    table["figures"] = table["figures"].fillna(0).astype(int)
+    table["indicators"] = table["indicators"].fillna(0).astype(int)
+    return table.sort_values("published")

@@ -1,0 +1,137 @@
+"""National Public Service Portal adoption: cumulative snapshots, implied growth, value per payment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Cumulative portal indicators, with a label for charts.
+PORTAL_METRICS: dict[str, str] = {
+    "portal_accounts": "registered accounts",
+    "portal_visits": "visits",
+    "portal_dossiers_synced": "dossiers synchronised",
+    "portal_dossiers_processed": "dossiers processed online",
+    "portal_payments": "online payments",
+    "portal_payment_value_vnd": "value of online payments (VND)",
+}
+
+#: Launch date of the National Public Service Portal.
+PORTAL_LAUNCH = pd.Timestamp("2019-12-09")
+
+
+def snapshots(
+    observations: pd.DataFrame,
+    metrics: list[str],
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """National, actual figures of the given cumulative metrics between ``start`` and ``end``.
+
+    When two sources report the same metric on the same date, the higher lower bound is kept (both
+    are in the audit's conflict table); the result has one row per metric and date.
+    """
+    unknown = sorted(set(metrics) - set(PORTAL_METRICS))
+    if unknown:
+        raise ValueError(f"unknown portal metric(s) {unknown}; choose from {sorted(PORTAL_METRICS)}")
+    rows = observations[
+        observations["indicator"].isin(metrics)
+        & (observations["scope"] == "national")
+        & (observations["kind"] == "actual")
+    ]
+    if start is not None:
+        rows = rows[rows["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    rows = rows.sort_values(["indicator", "date", "value", "figure_id"])
+    rows = rows.drop_duplicates(["indicator", "date"], keep="last")
+    columns = ["indicator", "date", "value", "qualifier", "source_id", "figure_id"]
+    return rows[columns].reset_index(drop=True)
+
+
+def implied_growth(snapshot_rows: pd.DataFrame) -> pd.DataFrame:
+    """Average growth implied between consecutive snapshots of each metric.
+
+    ``per_day`` is the absolute increase per day; ``daily_growth_%`` the constant daily rate that turns
+    the first value into the second, ``100 * ((v2 / v1) ** (1 / days) - 1)``. Both are averages over the
+    interval, not daily observations.
+    """
+    frames = []
+    for indicator, group in snapshot_rows.sort_values("date").groupby("indicator", sort=True):
+        previous = group.shift(1)
+        days = (group["date"] - previous["date"]).dt.days
+        frame = pd.DataFrame(
+            {
+                "indicator": indicator,
+                "from": previous["date"].dt.date,
+                "to": group["date"].dt.date,
+                "days": days,
+                "value_from": previous["value"],
+                "value_to": group["value"],
+            }
+        ).dropna(subset=["days"])
+        frame["days"] = frame["days"].astype(int)
+        frame["per_day"] = (frame["value_to"] - frame["value_from"]) / frame["days"]
+        ratio = frame["value_to"] / frame["value_from"]
+        frame["daily_growth_%"] = 100 * (np.power(ratio, 1 / frame["days"]) - 1)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(
+            columns=["indicator", "from", "to", "days", "value_from", "value_to", "per_day", "daily_growth_%"]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def growth_multiples(snapshot_rows: pd.DataFrame) -> pd.DataFrame:
+    """For each metric: first and latest snapshot and how many times the latest is the first."""
+    ordered = snapshot_rows.sort_values("date")
+    first = ordered.groupby("indicator").first()
+    last = ordered.groupby("indicator").last()
+    table = pd.DataFrame(
+        {
+            "first_date": first["date"].dt.date,
+            "first_value": first["value"],
+            "latest_date": last["date"].dt.date,
+            "latest_value": last["value"],
+        }
+    )
+    table["multiple"] = table["latest_value"] / table["first_value"]
+    table["years"] = (
+        pd.to_datetime(table["latest_date"]) - pd.to_datetime(table["first_date"])
+    ).dt.days / 365.25
+    return table
+
+
+def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
+    """Average value of an online payment where a count and a value are reported for the same date.
+
+    Uses the cumulative pair (``portal_payments``, ``portal_payment_value_vnd``) and the in-period pair
+    (``portal_payments_in_period``, ``portal_payment_value_vnd_in_period``); never mixes the two.
+    """
+    pairs = {
+        "cumulative": ("portal_payments", "portal_payment_value_vnd"),
+        "in period": ("portal_payments_in_period", "portal_payment_value_vnd_in_period"),
+    }
+    national = observations[(observations["scope"] == "national") & (observations["kind"] == "actual")]
+    frames = []
+    for basis, (count_id, value_id) in pairs.items():
+        counts = national.loc[national["indicator"] == count_id, ["date", "value", "source_id"]]
+        values = national.loc[national["indicator"] == value_id, ["date", "value", "source_id"]]
+        joined = counts.merge(values, on="date", how="inner", suffixes=("_count", "_value"))
+        if joined.empty:
+            continue
+        joined = joined.rename(columns={"value_count": "payments", "value_value": "value_vnd"})
+        joined["vnd_per_payment"] = joined["value_vnd"] / joined["payments"]
+        joined["basis"] = basis
+        frames.append(joined)
+    columns = [
+        "date",
+        "basis",
+        "payments",
+        "value_vnd",
+        "vnd_per_payment",
+        "source_id_count",
+        "source_id_value",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns].sort_values(["date", "basis"]).reset_index(drop=True)

@@ -1,0 +1,182 @@
+"""Audit, portal and target-tracking helpers, on small frames whose answers are known."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from egovanalysis import audit, portal, tracking
+
+
+def _obs(rows: list[tuple]) -> pd.DataFrame:
+    """Observations from (indicator, date, value, qualifier, kind, scope, source_id) tuples."""
+    frame = pd.DataFrame(
+        rows, columns=["indicator", "date", "value", "qualifier", "kind", "scope", "source_id"]
+    )
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["lower"] = frame["value"].where(frame["qualifier"].isin(["more_than", "at_least"]))
+    frame["upper"] = frame["value"].where(frame["qualifier"].isin(["less_than", "at_most", "nearly"]))
+    frame["unit"] = "count"
+    frame["figure_id"] = [f"f-{n:02d}" for n in range(len(frame))]
+    return frame
+
+
+REGISTRY = pd.DataFrame(
+    {
+        "unit": ["count", "count", "%", "%", "%", "count", "VND", "count", "VND"],
+        "measure": [
+            "cumulative",
+            "flow",
+            "share",
+            "share",
+            "share",
+            "cumulative",
+            "cumulative",
+            "flow",
+            "flow",
+        ],
+        "concept": [
+            "accounts",
+            "accounts",
+            "level4",
+            "level4",
+            "level4",
+            "payments",
+            "payments",
+            "payments",
+            "payments",
+        ],
+        "definition": ["d"] * 9,
+    },
+    index=pd.Index(
+        [
+            "portal_accounts",
+            "portal_accounts_in_period",
+            "level4_services_share",
+            "level4_eligible_services_share",
+            "other_share",
+            "portal_payments",
+            "portal_payment_value_vnd",
+            "portal_payments_in_period",
+            "portal_payment_value_vnd_in_period",
+        ],
+        name="id",
+    ),
+)
+
+
+def test_conflicts_flag_disagreeing_reports_but_not_consistent_bounds() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-12-24", 412_000, None, "actual", "national", "vss"),
+            ("portal_accounts", "2020-12-31", 412_000, "more_than", "actual", "national", "bd"),  # consistent
+            ("portal_accounts", "2021-03-08", 468_000, None, "actual", "national", "vna"),
+            ("portal_accounts", "2021-03-10", 500_000, None, "actual", "national", "x"),  # conflict
+            ("portal_accounts_in_period", "2020-08-31", 3_000, None, "actual", "national", "a"),
+            (
+                "portal_accounts_in_period",
+                "2020-09-02",
+                4_000,
+                None,
+                "actual",
+                "national",
+                "b",
+            ),  # other period
+        ]
+    )
+    found = audit.conflicts(observations, REGISTRY)
+    assert len(found) == 1
+    assert (found.loc[0, "source_a"], found.loc[0, "source_b"]) == ("vna", "x")
+    assert found.loc[0, "relative_gap_%"] == pytest.approx(6.8, abs=0.05)
+
+
+def test_definition_changes_list_rival_share_definitions_only() -> None:
+    observations = _obs(
+        [
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "a"),
+            ("level4_eligible_services_share", "2021-12-31", 96, None, "actual", "national", "b"),
+        ]
+    )
+    table = audit.definition_changes(observations, REGISTRY)
+    assert set(table["id"]) == {"level4_services_share", "level4_eligible_services_share", "other_share"}
+    assert table.set_index("id").loc["other_share", "figures"] == 0
+
+
+def test_coverage_and_bounds_count_every_figure() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-12-24", 412_000, None, "actual", "national", "vss"),
+            ("portal_accounts", "2021-03-08", 468_000, "more_than", "actual", "national", "vna"),
+            ("portal_payments", "2021-03-08", 67_000, None, "actual", "national", "vna"),
+        ]
+    )
+    table = audit.coverage(observations)
+    assert table.loc["portal_accounts", ["2020", "2021", "total"]].tolist() == [1, 1, 2]
+    assert table["total"].sum() == len(observations)
+    bounds = audit.bounds_share(observations)
+    assert bounds.loc["portal_accounts", "share_qualified_%"] == 50.0
+
+
+def test_implied_growth_between_snapshots() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-01-01", 1_000, None, "actual", "national", "a"),
+            ("portal_accounts", "2020-01-11", 2_000, None, "actual", "national", "b"),
+            ("portal_accounts", "2020-01-11", 1_900, "more_than", "actual", "national", "c"),  # same date
+        ]
+    )
+    rows = portal.snapshots(observations, ["portal_accounts"])
+    assert rows["value"].tolist() == [1_000, 2_000]
+    growth = portal.implied_growth(rows)
+    assert growth.loc[0, "days"] == 10 and growth.loc[0, "per_day"] == 100
+    assert (1 + growth.loc[0, "daily_growth_%"] / 100) ** 10 == pytest.approx(2)
+    multiples = portal.growth_multiples(rows)
+    assert multiples.loc["portal_accounts", "multiple"] == 2
+
+
+def test_snapshots_reject_unknown_metrics() -> None:
+    with pytest.raises(ValueError, match="portal_hugs"):
+        portal.snapshots(_obs([]), ["portal_hugs"])
+
+
+def test_value_per_payment_never_mixes_cumulative_and_period_figures() -> None:
+    observations = _obs(
+        [
+            ("portal_payments", "2021-03-08", 67_000, None, "actual", "national", "vna"),
+            ("portal_payment_value_vnd", "2021-03-08", 26.7e9, None, "actual", "national", "vna"),
+            ("portal_payments_in_period", "2020-08-27", 3_000, None, "actual", "national", "vns"),
+            ("portal_payment_value_vnd_in_period", "2020-08-27", 5e9, "about", "actual", "national", "vns"),
+            ("portal_payment_value_vnd", "2020-08-27", 9e9, None, "actual", "national", "odd"),  # no count
+        ]
+    )
+    table = portal.value_per_payment(observations)
+    assert table["basis"].tolist() == ["in period", "cumulative"]
+    assert table["vnd_per_payment"].tolist() == pytest.approx([5e9 / 3_000, 26.7e9 / 67_000])
+
+
+def test_target_table_uses_the_same_definition_and_scope_only() -> None:
+    observations = _obs(
+        [
+            ("level4_services_share", "2019-12-31", 30, None, "target", "national", "vgp"),
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "og"),
+            ("level4_eligible_services_share", "2019-12-31", 96, None, "actual", "national", "mic"),
+            ("level4_services_share", "2020-12-31", 30, None, "target", "localities", "vns"),
+            ("level4_services_share", "2020-12-31", 30, None, "target", "localities", "vnn"),  # reprint
+            ("un_egdi_rank", "2025-12-31", 70, "at_most", "target", "national", "mic"),
+            ("un_egdi_rank", "2026-01-15", 65, None, "actual", "national", "x"),
+        ]
+    )
+    table = tracking.target_table(observations, ["level4_services_share", "un_egdi_rank"])
+    assert len(table) == 3
+    first = table.iloc[0]
+    assert first["actual"] == 10.76 and first["gap"] == pytest.approx(-19.24) and not first["met"]
+    localities = table[table["scope"] == "localities"].iloc[0]
+    assert (
+        localities["sources"] == "vnn; vns"
+        and pd.isna(localities["met"])
+        and math.isnan(localities["actual"])
+    )
+    rank = table[table["indicator"] == "un_egdi_rank"].iloc[0]
+    assert rank["direction"] == "at most" and bool(rank["met"]) and rank["gap"] == -5
