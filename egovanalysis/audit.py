@@ -41,9 +41,10 @@ def conflicts(
     Stocks (cumulative totals, levels, ranks, changes) are compared when reported within
     ``window_days`` of each other; flows and shares (figures for a period, rates at a moment) only
     when they carry the same date, since two periods or moments may rightly differ.
-    ``indicators`` is the registry indexed by id. Two figures disagree when their values differ by more than ``rel_tol`` (relative) and neither is a bound that the other satisfies
-    (``more than 412,000`` does not conflict with ``412,000``). Returns one row per disagreeing pair with
-    both figures and their sources; nothing is dropped or overwritten.
+    ``indicators`` is the registry indexed by id. Two figures disagree when their values differ by
+    more than ``rel_tol`` (relative) and neither is a bound that the other satisfies (``more than
+    412,000`` does not conflict with ``412,000``). Returns one row per disagreeing pair with both
+    figures and their sources; nothing is dropped or overwritten.
     """
     rows: list[dict[str, object]] = []
     keys = ["indicator", "scope", "kind"]
