@@ -34,6 +34,11 @@ def test_every_raw_file_carries_its_origin(name: str) -> None:
 
 def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
     cited = set(load_reported_figures()["source_id"])
+    for meta_path in config.RAW_DIR.glob("*.meta.yml"):
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        if "source_id" in meta:
+            assert meta["source_id"] in set(load_sources().index), f"{meta_path.name}: unknown source_id"
+            cited.add(meta["source_id"])
     unused = set(load_sources().index) - cited
     assert not unused, f"sources nobody cites: {sorted(unused)}"
 
