@@ -1,0 +1,833 @@
+"""Small, honest forecasting models for short e-government series.
+
+The series this project holds are short (often 5-15 points), irregularly dated and partly qualified
+("more than 468,000"). The stance of this module follows from that:
+
+* **Simple models only.** A handful of models that can be fitted on a few points: ``naive`` (last value),
+  ``drift`` (random walk with drift), ``linear``, ``loglinear`` (exponential growth of a cumulative count),
+  ``logit`` (a share bounded by 0 and 100), ``ets_damped`` (damped-trend exponential smoothing, evenly spaced
+  series of at least 8 points) and ``statespace`` (local linear trend on an annual grid with missing years,
+  e.g. the biennial UN surveys). Nothing is tuned by hand.
+* **Intervals, always.** Every forecast comes with a prediction interval at a stated ``level``; the
+  central value alone is never the result. With three to five points the intervals are wide (Student-t
+  quantiles with few degrees of freedom) and they should be.
+* **Backtests against naive.** Whether any model is better than "it stays where it was" is decided by
+  rolling-origin backtests (:mod:`egovanalysis.backtest`), not by in-sample fit.
+* **Uncertainty stated plainly.** Notes on what was assumed (qualified figures, merged reports, clipping to
+  bounds) travel with the series (``Series.attrs``), the fit (:attr:`Fit.notes`) and every forecast frame
+  (``DataFrame.attrs``).
+
+Conventions, decided once here:
+
+* **Time** is measured in years (days / 365.25) from the first observation. ``horizon`` is in years; a
+  forecast is made at each whole year after the last observation up to the horizon (calendar anniversaries
+  of the last observation's date), at the horizon itself if it is fractional, and at any extra ``dates``.
+* **Conflicting reports of the same date** (several sources giving a figure for the same indicator, scope
+  and date) are combined into **the median of their values**; the qualifiers of all reports are kept
+  (joined with ``|`` when they differ) and the number of reports is recorded in ``attrs["n_reports"]``. The
+  median is used because it does not depend on the order of rows and is not pulled by one outlying report.
+* **Qualified figures** (``more_than``, ``at_least``, ``less_than``, ``at_most``, ``about``, ``nearly``) are
+  fitted as **point values at their stated figure**: "more than 468,000" is fitted as 468,000. For lower
+  bounds (``more_than``, ``at_least``) this biases the fitted level down slightly; for upper bounds
+  (``less_than``, ``at_most``) up; ``about`` and ``nearly`` are taken at face value. The qualifiers stay
+  visible: ``series.attrs["qualifiers"]`` (date -> qualifier), :attr:`Fit.qualified` and
+  ``frame.attrs["qualified"]``, with the treatment spelt out in ``attrs["qualifier_treatment"]``.
+* **Ranks** are never modelled as raw ranks, because the number of ranked countries changes (173 in 2003, 193
+  from 2012): a rank series is converted to percentiles (:func:`rank_to_percentile`), modelled as a share
+  bounded by 0 and 100, and converted back to ranks with the number of ranked countries of the latest
+  survey, clipped to ``1..N``.
+* **Distributions.** Every model gives, at each forecast date, a location and scale on a (possibly
+  transformed) scale and a Student-t (or normal) shape; intervals and target probabilities
+  (:mod:`egovanalysis.targets`) come from that same distribution, in closed form. Nothing is simulated, so
+  results are identical from run to run; ``seed`` is accepted (and passed on as ``rng=`` should a simulated
+  path ever be used) so that callers need not change when a simulated model is added.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from egovanalysis.errors import EgovError
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "MIN_POINTS",
+    "MODELS",
+    "OLS_MODELS",
+    "QUALIFIER_TREATMENT",
+    "CONFLICT_RULE",
+    "Fit",
+    "Fits",
+    "ForecastError",
+    "default_models",
+    "egdi_rank_series",
+    "fit",
+    "fit_all",
+    "forecast",
+    "forecast_dates",
+    "percentile_to_rank",
+    "rank_to_percentile",
+    "series_for",
+    "years_between",
+]
+
+DAYS_PER_YEAR = 365.25
+
+#: Every model this module knows, in the order used to break ties.
+MODELS: tuple[str, ...] = ("naive", "drift", "linear", "loglinear", "logit", "ets_damped", "statespace")
+#: Models fitted by ordinary least squares on (transformed) values against time; their AICc is comparable.
+OLS_MODELS: tuple[str, ...] = ("linear", "loglinear", "logit")
+#: Minimum number of distinct dated points each model needs (``statespace``: observed annual grid cells).
+MIN_POINTS: dict[str, int] = {
+    "naive": 3,
+    "drift": 3,
+    "linear": 3,
+    "loglinear": 3,
+    "logit": 3,
+    "ets_damped": 8,
+    "statespace": 5,
+}
+#: Relative tolerance on the spacing of dates for a series to count as evenly spaced (covers 28-31 day months
+#: and 365/366 day years).
+EVEN_SPACING_TOLERANCE = 0.1
+#: A share of exactly 0 or 100 cannot be put through the logit; such values are moved this many percentage
+#: points inside the bounds (and a note says so).
+SHARE_EPSILON = 0.1
+
+QUALIFIER_TREATMENT = (
+    "qualified figures are fitted as point values at their stated figure: lower bounds (more_than, at_least) "
+    "bias the fitted level down slightly, upper bounds (less_than, at_most) bias it up, and about/nearly are "
+    "taken at face value"
+)
+CONFLICT_RULE = (
+    "several reports for the same date are combined into the median of their values; their qualifiers are "
+    "kept, joined with '|' when they differ"
+)
+
+_LOWER_QUALIFIERS = frozenset({"more_than", "at_least"})
+_UPPER_QUALIFIERS = frozenset({"less_than", "at_most"})
+
+
+class ForecastError(EgovError, ValueError):
+    """Raised when a series cannot be forecast as asked; the message says why and what to do."""
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ranks and percentiles
+# --------------------------------------------------------------------------------------------------------
+
+
+def rank_to_percentile(rank: Any, n: Any) -> Any:
+    """Percentile of a rank among ``n`` ranked countries: ``100 * (n - rank) / (n - 1)``.
+
+    100 is first, 0 is last (the share of the *other* ranked countries beaten), the same convention as the
+    EGDI panel's ``percentile`` column. Works on scalars and arrays.
+    """
+    rank_a = np.asarray(rank, dtype=float)
+    n_a = np.asarray(n, dtype=float)
+    if np.any(n_a < 2):
+        raise ForecastError("a percentile needs at least 2 ranked countries (n >= 2)")
+    if np.any((rank_a < 1) | (rank_a > n_a)):
+        raise ForecastError(f"rank outside 1..n (rank {rank!r}, n {n!r}): check the rank and the survey's n")
+    out = 100.0 * (n_a - rank_a) / (n_a - 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def percentile_to_rank(pct: Any, n: Any) -> Any:
+    """Rank among ``n`` countries of a percentile (inverse of :func:`rank_to_percentile`), clipped to 1..n.
+
+    The result is a real number (a central forecast of a rank need not be whole); round it for display.
+    """
+    pct_a = np.clip(np.asarray(pct, dtype=float), 0.0, 100.0)
+    n_a = np.asarray(n, dtype=float)
+    out = np.clip(n_a - pct_a * (n_a - 1.0) / 100.0, 1.0, n_a)
+    return float(out) if out.ndim == 0 else out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Building a series
+# --------------------------------------------------------------------------------------------------------
+
+
+def years_between(start: pd.Timestamp, dates: Any) -> np.ndarray:
+    """Decimal years (days / 365.25) from ``start`` to each of ``dates``."""
+    idx = pd.DatetimeIndex(pd.to_datetime(dates))
+    return np.asarray((idx - pd.Timestamp(start)) / pd.Timedelta(days=1), dtype=float) / DAYS_PER_YEAR
+
+
+def _clean_qualifier(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _combine_rows(dates: pd.DatetimeIndex, values: np.ndarray, qualifiers: Sequence[str]) -> pd.Series:
+    """One value per date: the median of the reports of that date (see :data:`CONFLICT_RULE`)."""
+    frame = pd.DataFrame({"date": dates, "value": values, "qualifier": list(qualifiers)})
+    frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
+    grouped = frame.groupby("date", sort=True)
+    combined = grouped["value"].median()
+    counts = grouped["value"].size()
+    quals = grouped["qualifier"].agg(lambda q: "|".join(sorted({x for x in q if x})))
+    series = pd.Series(combined.to_numpy(dtype=float), index=pd.DatetimeIndex(combined.index, name="date"),
+                       name="value")
+    series.attrs["qualifiers"] = {d.strftime("%Y-%m-%d"): q for d, q in quals.items() if q}
+    series.attrs["n_reports"] = {d.strftime("%Y-%m-%d"): int(c) for d, c in counts.items() if c > 1}
+    series.attrs["qualifier_treatment"] = QUALIFIER_TREATMENT
+    series.attrs["conflict_rule"] = CONFLICT_RULE
+    return series
+
+
+def _single(frame: pd.DataFrame, column: str, what: str) -> str | None:
+    if column not in frame.columns:
+        return None
+    found = sorted({str(v) for v in frame[column].dropna().unique()})
+    if len(found) > 1:
+        raise ForecastError(
+            f"mixed definitions: the rows hold {len(found)} {what}s ({', '.join(found)}); different {what}s "
+            f"must never be spliced into one series. Select one {what} first (e.g. with series_for)"
+        )
+    return found[0] if found else None
+
+
+def _series_from_rows(rows: pd.DataFrame) -> pd.Series:
+    """A series from observation rows that must all share one indicator, unit and scope."""
+    if "kind" in rows.columns:
+        kinds = {str(k) for k in rows["kind"].dropna().unique()}
+        if "target" in kinds:
+            raise ForecastError("the rows include targets (kind == 'target'); forecast actual values only")
+    indicator = _single(rows, "indicator", "indicator")
+    unit = _single(rows, "unit", "unit")
+    scope = _single(rows, "scope", "scope")
+    if "date" not in rows.columns or "value" not in rows.columns:
+        raise ForecastError("observation rows need 'date' and 'value' columns")
+    qualifiers = [_clean_qualifier(q) for q in rows["qualifier"]] if "qualifier" in rows.columns else [
+        ""] * len(rows)
+    series = _combine_rows(pd.DatetimeIndex(pd.to_datetime(rows["date"])),
+                           rows["value"].to_numpy(dtype=float), qualifiers)
+    series.attrs.update({"indicator": indicator, "unit": unit, "scope": scope})
+    series.name = indicator or "value"
+    return series
+
+
+def series_for(
+    observations: pd.DataFrame,
+    indicator: str,
+    *,
+    scope: str = "national",
+    cutoff: str | pd.Timestamp | None = None,
+    registry: pd.DataFrame | None = None,
+) -> pd.Series:
+    """One indicator's actual values at one scope, as a float series on a DatetimeIndex.
+
+    ``observations`` follows the observations contract (``indicator, date, value, ..., unit, qualifier, kind,
+    scope, ...``). Only ``kind == "actual"`` rows of exactly ``indicator`` and ``scope`` are kept, up to and
+    including ``cutoff`` when given. Reports of the same date are combined into their median
+    (:data:`CONFLICT_RULE`); qualified figures are kept at their stated value (:data:`QUALIFIER_TREATMENT`).
+
+    ``registry`` (``data/raw/indicators.csv``: id, label, unit, measure, concept, definition), when given,
+    supplies ``attrs["measure"]`` and is used to refuse a *concept* passed in place of an indicator (the
+    indicators of one concept have different definitions and are never spliced) and a unit that disagrees
+    with the registry.
+
+    The returned series carries ``attrs``: ``indicator, unit, scope, measure, qualifiers, n_reports,
+    qualifier_treatment, conflict_rule``.
+
+    Raises :class:`ForecastError` for an unknown indicator, a concept, several units, or fewer than 3 dates.
+    """
+    if not isinstance(indicator, str):
+        raise ForecastError(f"indicator must be one indicator id (a string), not {indicator!r}")
+    reg_row = None
+    if registry is not None:
+        reg = registry.set_index("id") if "id" in registry.columns else registry
+        if indicator in reg.index:
+            reg_row = reg.loc[indicator]
+        elif "concept" in reg.columns and (reg["concept"] == indicator).any():
+            members = sorted(str(i) for i in reg.index[reg["concept"] == indicator])
+            raise ForecastError(
+                f"mixed definitions: '{indicator}' is a concept grouping indicators with different "
+                f"definitions ({', '.join(members)}); forecast one of them, never a splice"
+            )
+    rows = observations[observations["indicator"] == indicator]
+    if rows.empty:
+        raise ForecastError(
+            f"no observations of indicator '{indicator}'; check the id in data/raw/indicators.csv"
+        )
+    rows = rows[(rows["kind"] == "actual") & (rows["scope"] == scope)]
+    if cutoff is not None:
+        rows = rows[pd.to_datetime(rows["date"]) <= pd.Timestamp(cutoff)]
+    if rows.empty:
+        raise ForecastError(f"no actual observations of '{indicator}' at scope '{scope}'"
+                            + (f" up to {pd.Timestamp(cutoff).date()}" if cutoff is not None else ""))
+    series = _series_from_rows(rows)
+    if reg_row is not None:
+        if series.attrs["unit"] is not None and str(reg_row["unit"]) != series.attrs["unit"]:
+            raise ForecastError(
+                f"mixed definitions: '{indicator}' is registered in unit '{reg_row['unit']}' but its rows "
+                f"are in '{series.attrs['unit']}'"
+            )
+        series.attrs["measure"] = str(reg_row["measure"])
+    if len(series) < 3:
+        raise ForecastError(
+            f"'{indicator}' ({scope}) has {len(series)} dated value(s); at least 3 are needed"
+        )
+    return series
+
+
+def egdi_rank_series(panel: pd.DataFrame, iso3: str = "VNM") -> pd.Series:
+    """A country's EGDI rank series from the EGDI panel, ready for ``measure="rank"``.
+
+    Each survey is dated 1 July of its survey year (the panel holds the year only). ``attrs["n_ranked"]``
+    holds the number of ranked countries of each survey, which :func:`fit` uses for the percentile
+    conversion.
+    """
+    rows = panel[(panel["iso3"] == iso3) & panel["egdi_rank"].notna()].sort_values("survey_year")
+    if rows.empty:
+        raise ForecastError(f"no ranked surveys for '{iso3}' in the EGDI panel")
+    index = pd.DatetimeIndex([pd.Timestamp(int(y), 7, 1) for y in rows["survey_year"]], name="date")
+    series = pd.Series(rows["egdi_rank"].to_numpy(dtype=float), index=index, name=f"egdi_rank_{iso3}")
+    series.attrs.update({
+        "indicator": "egdi_rank", "unit": "rank", "measure": "rank", "scope": iso3,
+        "n_ranked": pd.Series(rows["n_ranked"].to_numpy(dtype=float), index=index),
+        "qualifiers": {}, "n_reports": {}, "qualifier_treatment": QUALIFIER_TREATMENT,
+        "conflict_rule": CONFLICT_RULE,
+    })
+    return series
+
+
+def _coerce(series: pd.Series | pd.DataFrame) -> pd.Series:
+    """A clean series: one value per date (median of duplicates), sorted, NaN dropped, attrs kept."""
+    if isinstance(series, pd.DataFrame):
+        return _series_from_rows(series)
+    if not isinstance(series, pd.Series):
+        raise ForecastError(f"expected a pandas Series with a DatetimeIndex, got {type(series).__name__}")
+    attrs = dict(series.attrs)
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(series.index))
+    except (TypeError, ValueError) as exc:
+        raise ForecastError("the series index must hold dates") from exc
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    qual_map = attrs.get("qualifiers") or {}
+    quals = [qual_map.get(d.strftime("%Y-%m-%d"), "") for d in index]
+    out = _combine_rows(index, values, quals)
+    if attrs.get("n_reports"):
+        merged = dict(attrs["n_reports"])
+        merged.update(out.attrs["n_reports"])
+        out.attrs["n_reports"] = merged
+    for key, value in attrs.items():
+        if key not in ("qualifiers", "n_reports"):
+            out.attrs[key] = value
+    out.name = series.name
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Transforms
+# --------------------------------------------------------------------------------------------------------
+
+
+def _identity(y: np.ndarray) -> np.ndarray:
+    return np.asarray(y, dtype=float)
+
+
+def _logit_share(y: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(y, dtype=float), SHARE_EPSILON, 100.0 - SHARE_EPSILON) / 100.0
+    return np.log(p / (1.0 - p))
+
+
+def _expit_share(z: np.ndarray) -> np.ndarray:
+    return 100.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def _log_jacobian(transform: str, y: np.ndarray) -> float:
+    """sum log|dz/dy|: turns a log-likelihood of z = g(y) into one of y, so AICc compares across g."""
+    if transform == "log":
+        return float(-np.sum(np.log(y)))
+    if transform == "logit":
+        p = np.clip(y, SHARE_EPSILON, 100.0 - SHARE_EPSILON) / 100.0
+        return float(-np.sum(np.log(100.0 * p * (1.0 - p))))
+    return 0.0
+
+
+_FORWARD: dict[str, Callable[[np.ndarray], np.ndarray]] = {"identity": _identity, "log": np.log,
+                                                           "logit": _logit_share}
+_INVERSE: dict[str, Callable[[np.ndarray], np.ndarray]] = {"identity": _identity, "log": np.exp,
+                                                           "logit": _expit_share}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Fits
+# --------------------------------------------------------------------------------------------------------
+
+Predictor = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A fitted model: a predictive distribution at any date after the last observation.
+
+    At ``t`` years after the first observation, the model's value on its working scale (``transform``
+    applied to the series, or to its percentiles for ranks) is ``loc + scale * T`` with ``T`` Student-t with
+    ``df`` degrees of freedom (normal when ``df`` is infinite). ``aicc`` is given for the OLS-type models
+    (on the original scale of the values, so comparable among them) and for ``ets_damped``/``statespace``
+    (statsmodels' own, comparable only within one model); ``None`` when undefined (too few points).
+    """
+
+    model: str
+    measure: str | None
+    transform: str
+    origin: pd.Timestamp
+    last_date: pd.Timestamp
+    n: int
+    df: float
+    aicc: float | None
+    params: dict[str, float]
+    predictor: Predictor = field(repr=False)
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    n_ranked: float | None = None
+    qualified: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- distribution ------------------------------------------------------------------------------------
+
+    def _times(self, dates: Any) -> tuple[pd.DatetimeIndex, np.ndarray]:
+        idx = pd.DatetimeIndex(pd.to_datetime(dates))
+        bad = idx[idx <= self.last_date]
+        if len(bad):
+            raise ForecastError(
+                f"forecast dates must be after the last observation ({self.last_date.date()}); got "
+                f"{', '.join(str(d.date()) for d in bad)}"
+            )
+        return idx, years_between(self.origin, idx)
+
+    def distribution(self, dates: Any) -> tuple[np.ndarray, np.ndarray, float]:
+        """``(loc, scale, df)`` of the predictive distribution on the working scale at ``dates``."""
+        _, t = self._times(dates)
+        loc, scale = self.predictor(t)
+        return np.asarray(loc, dtype=float), np.asarray(scale, dtype=float), self.df
+
+    def _to_value(self, z: np.ndarray) -> np.ndarray:
+        """Working scale -> value scale (percentile for ranks), clipped to the bounds."""
+        return np.clip(_INVERSE[self.transform](z), self.bounds[0], self.bounds[1])
+
+    def _threshold(self, value: float) -> float:
+        lo, hi = self.bounds
+        if self.transform == "log" and value <= 0:
+            return -math.inf
+        if self.transform == "logit":
+            value = min(max(value, lo), hi)
+        return float(_FORWARD[self.transform](np.asarray([value]))[0])
+
+    def prob_at_least(self, dates: Any, threshold: float) -> np.ndarray:
+        """P(value >= threshold) at each date, on the value scale (percentiles for ranks)."""
+        loc, scale, df = self.distribution(dates)
+        z = self._threshold(threshold)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            standardised = (z - loc) / scale
+        prob = np.where(scale > 0, _sf(standardised, df), np.where(loc >= z, 1.0, 0.0))
+        return np.asarray(prob, dtype=float)
+
+    # -- frames ------------------------------------------------------------------------------------------
+
+    def forecast(
+        self,
+        horizon: float = 0.0,
+        *,
+        level: float = 0.8,
+        dates: Iterable[Any] | None = None,
+        scale: str = "value",
+    ) -> pd.DataFrame:
+        """Tidy forecast frame ``date, mean, lower, upper, model, level``.
+
+        ``mean`` is the central forecast (for ``loglinear``/``logit`` the back-transformed median). For
+        ranks, ``scale="value"`` gives ranks (with the latest survey's N, clipped to 1..N; ``lower`` is the
+        better, smaller rank) and ``scale="percentile"`` gives the percentiles that were modelled.
+        """
+        _check_level(level)
+        when = forecast_dates(self.last_date, horizon, dates)
+        loc, sd, df = self.distribution(when)
+        q = _quantile((1.0 + level) / 2.0, df)
+        mean = self._to_value(loc)
+        lower = self._to_value(loc - q * sd)
+        upper = self._to_value(loc + q * sd)
+        if self.measure == "rank" and scale == "value":
+            n = self.n_ranked
+            mean, lower, upper = (percentile_to_rank(mean, n), percentile_to_rank(upper, n),
+                                  percentile_to_rank(lower, n))
+        elif scale not in ("value", "percentile"):
+            raise ForecastError(f"scale must be 'value' or 'percentile', not {scale!r}")
+        frame = pd.DataFrame({
+            "date": when,
+            "mean": np.asarray(mean, dtype=float),
+            "lower": np.asarray(lower, dtype=float),
+            "upper": np.asarray(upper, dtype=float),
+            "model": self.model,
+            "level": float(level),
+        })
+        frame.attrs.update({
+            "model": self.model,
+            "measure": self.measure,
+            "last_observation": self.last_date.strftime("%Y-%m-%d"),
+            "n_points": self.n,
+            "qualified": dict(self.qualified),
+            "qualifier_treatment": QUALIFIER_TREATMENT,
+            "conflict_rule": CONFLICT_RULE,
+            "notes": list(self.notes),
+        })
+        return frame
+
+
+def _sf(x: np.ndarray, df: float) -> np.ndarray:
+    return stats.norm.sf(x) if math.isinf(df) else stats.t.sf(x, df)
+
+
+def _quantile(p: float, df: float) -> float:
+    return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
+
+
+def _check_level(level: float) -> None:
+    if not 0.0 < float(level) < 1.0:
+        raise ForecastError(f"level must be between 0 and 1 (e.g. 0.8), not {level!r}")
+
+
+def forecast_dates(
+    last: pd.Timestamp, horizon: float, dates: Iterable[Any] | None = None
+) -> pd.DatetimeIndex:
+    """Yearly anniversaries of ``last`` up to ``horizon`` years, the horizon if fractional, and ``dates``."""
+    if horizon < 0 or not math.isfinite(horizon):
+        raise ForecastError(f"horizon must be a non-negative number of years, not {horizon!r}")
+    last = pd.Timestamp(last)
+    out = [last + pd.DateOffset(years=k) for k in range(1, int(math.floor(horizon + 1e-9)) + 1)]
+    if horizon - math.floor(horizon + 1e-9) > 1e-9:
+        out.append(last + pd.Timedelta(days=round(horizon * DAYS_PER_YEAR)))
+    if dates is not None:
+        out.extend(pd.to_datetime(list(dates)))
+    if not out:
+        raise ForecastError("nothing to forecast: give a horizon of at least one year or some dates")
+    return pd.DatetimeIndex(sorted(set(out)), name="date")
+
+
+def default_models(measure: str | None) -> tuple[str, ...]:
+    """The models that suit a measure: counts grow (loglinear), shares and ranks are bounded (logit)."""
+    if measure in ("cumulative", "count", "flow"):
+        return ("naive", "drift", "linear", "loglinear", "ets_damped", "statespace")
+    if measure in ("share", "rank"):
+        return ("naive", "drift", "linear", "logit", "ets_damped", "statespace")
+    return ("naive", "drift", "linear", "ets_damped", "statespace")
+
+
+def _bounds(measure: str | None) -> tuple[float, float]:
+    if measure in ("share", "rank"):
+        return (0.0, 100.0)
+    if measure in ("cumulative", "count", "flow"):
+        return (0.0, math.inf)
+    return (-math.inf, math.inf)
+
+
+def _n_ranked(series: pd.Series, n_ranked: Any) -> np.ndarray:
+    source = n_ranked if n_ranked is not None else series.attrs.get("n_ranked")
+    if source is None:
+        raise ForecastError(
+            "a rank series needs n_ranked (the number of ranked countries of each survey, or one number) to "
+            "be converted to percentiles; ranks are never modelled raw"
+        )
+    if isinstance(source, pd.Series):
+        aligned = source.copy()
+        aligned.index = pd.DatetimeIndex(pd.to_datetime(aligned.index))
+        aligned = aligned.groupby(level=0).last().reindex(series.index)
+        if aligned.isna().any():
+            missing = ", ".join(str(d.date()) for d in aligned.index[aligned.isna()])
+            raise ForecastError(f"n_ranked is missing for the rank(s) dated {missing}")
+        return aligned.to_numpy(dtype=float)
+    return np.full(len(series), float(source))
+
+
+def _even_step(t: np.ndarray) -> float | None:
+    dt = np.diff(t)
+    step = float(np.median(dt))
+    if step <= 0 or np.any(np.abs(dt - step) > EVEN_SPACING_TOLERANCE * step):
+        return None
+    return step
+
+
+def fit(
+    series: pd.Series | pd.DataFrame,
+    model: str,
+    *,
+    measure: str | None = None,
+    n_ranked: Any = None,
+    seed: int = 0,
+) -> Fit:
+    """Fit one model to one indicator's series (see the module docstring for the conventions).
+
+    ``measure`` (cumulative, flow, share, rank, index, count, change) defaults to ``series.attrs["measure"]``.
+    ``measure="share"`` bounds forecasts to 0..100 (the ``logit`` model by construction, the others by
+    clipping); ``measure="rank"`` models percentiles (``n_ranked``: one number, or a series by date, default
+    ``series.attrs["n_ranked"]``). Raises :class:`ForecastError` for an unknown model, fewer points than the
+    model needs (:data:`MIN_POINTS`), values the model cannot take (non-positive for ``loglinear``, outside
+    0..100 for ``logit``), or uneven spacing for ``ets_damped``.
+    """
+    if model not in MODELS:
+        raise ForecastError(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
+    s = _coerce(series)
+    measure = measure if measure is not None else s.attrs.get("measure")
+    if len(s) < 3:
+        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    if len(s) < MIN_POINTS[model] and model != "statespace":
+        raise ForecastError(
+            f"model '{model}' needs at least {MIN_POINTS[model]} points; the series has {len(s)}"
+        )
+    origin = s.index[0]
+    t = years_between(origin, s.index)
+    y = s.to_numpy(dtype=float)
+    notes: list[str] = []
+    n_latest = None
+    if measure == "rank":
+        n = _n_ranked(s, n_ranked)
+        y = rank_to_percentile(y, n)
+        n_latest = float(n[-1])
+        notes.append(f"ranks modelled as percentiles and converted back with N = {int(n_latest)} "
+                     "(the latest survey), clipped to 1..N")
+    if s.attrs.get("qualifiers"):
+        notes.append(QUALIFIER_TREATMENT)
+    if s.attrs.get("n_reports"):
+        notes.append(CONFLICT_RULE)
+    bounds = _bounds(measure)
+    builder = _BUILDERS[model]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        transform, predictor, df, aicc, params, extra = builder(t, y, seed=seed)
+    notes.extend(extra)
+    if measure == "share" and transform == "identity":
+        notes.append("forecasts and intervals clipped to 0..100")
+    return Fit(
+        model=model, measure=measure, transform=transform, origin=origin, last_date=s.index[-1], n=len(s),
+        df=df, aicc=aicc, params=params, predictor=predictor, bounds=bounds, n_ranked=n_latest,
+        qualified=dict(s.attrs.get("qualifiers") or {}), notes=tuple(notes),
+        meta={"indicator": s.attrs.get("indicator"), "unit": s.attrs.get("unit")},
+    )
+
+
+_Built = tuple[str, Predictor, float, float | None, dict[str, float], list[str]]
+
+
+def _fit_naive(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+    """Random walk: variance per year = mean of squared steps divided by their length in years."""
+    d, dt = np.diff(y), np.diff(t)
+    sigma2 = float(np.mean(d**2 / dt))
+    last_t, last_y = float(t[-1]), float(y[-1])
+
+    def predict(tn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h = tn - last_t
+        return np.full_like(h, last_y), np.sqrt(sigma2 * h)
+
+    return "identity", predict, float(len(d)), None, {"sigma2_per_year": sigma2}, []
+
+
+def _fit_drift(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+    """Random walk with drift per year: steps d ~ N(mu dt, sigma2 dt), weighted least squares."""
+    d, dt = np.diff(y), np.diff(t)
+    total = float(np.sum(dt))
+    mu = float(np.sum(d) / total)
+    sigma2 = float(np.sum((d - mu * dt) ** 2 / dt) / (len(d) - 1))
+    last_t, last_y = float(t[-1]), float(y[-1])
+
+    def predict(tn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h = tn - last_t
+        return last_y + mu * h, np.sqrt(sigma2 * (h + h**2 / total))
+
+    return "identity", predict, float(len(d) - 1), None, {"drift_per_year": mu, "sigma2_per_year": sigma2}, []
+
+
+def _ols(transform: str) -> Callable[..., _Built]:
+    def build(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+        import statsmodels.api as sm
+
+        notes: list[str] = []
+        if transform == "log" and np.any(y <= 0):
+            raise ForecastError("model 'loglinear' needs positive values (it fits log(value))")
+        if transform == "logit":
+            if np.any((y < 0) | (y > 100)):
+                raise ForecastError("model 'logit' needs shares within 0..100 (it fits logit(value / 100))")
+            if np.any((y < SHARE_EPSILON) | (y > 100 - SHARE_EPSILON)):
+                notes.append(f"shares of 0 or 100 moved {SHARE_EPSILON} points inside the bounds for the "
+                             "logit")
+        z = _FORWARD[transform](y)
+        exog = sm.add_constant(t, has_constant="add")
+        res = sm.OLS(z, exog).fit()
+        cov = np.asarray(res.cov_params(), dtype=float)
+        resid_var = float(res.scale)
+        intercept, slope = (float(v) for v in res.params)
+        n, k = len(y), 3
+        llf = float(res.llf) + _log_jacobian(transform, y)
+        aicc = None
+        if n - k - 1 > 0 and math.isfinite(llf):
+            aicc = -2 * llf + 2 * k + 2 * k * (k + 1) / (n - k - 1)
+
+        def predict(tn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            x = np.column_stack([np.ones_like(tn), tn])
+            var_mean = np.einsum("ij,jk,ik->i", x, cov, x)
+            return intercept + slope * tn, np.sqrt(var_mean + resid_var)
+
+        params = {"intercept": intercept, "slope_per_year": slope, "resid_var": resid_var}
+        return transform, predict, float(res.df_resid), aicc, params, notes
+
+    return build
+
+
+def _interpolated(
+    last_t: float, last_y: float, step: float, locs: np.ndarray, scales: np.ndarray
+) -> Predictor:
+    """Between whole steps, interpolate linearly from the last observation (scale 0) through the steps."""
+    grid_loc = np.concatenate([[last_y], locs])
+    grid_scale = np.concatenate([[0.0], scales])
+
+    def predict(tn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s = (tn - last_t) / step
+        if np.any(s > len(locs) + 1e-9):
+            raise ForecastError("internal: forecast beyond the prepared steps")
+        xs = np.arange(len(grid_loc), dtype=float)
+        return np.interp(s, xs, grid_loc), np.interp(s, xs, grid_scale)
+
+    return predict
+
+
+#: Forecast steps prepared by the step-based models (ets_damped, statespace): enough for any target.
+MAX_STEPS = 60
+
+
+def _fit_ets(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+    """Additive-error damped-trend ETS with exact (closed-form) prediction intervals."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    if len(y) < MIN_POINTS["ets_damped"]:
+        raise ForecastError(f"model 'ets_damped' needs at least {MIN_POINTS['ets_damped']} points")
+    step = _even_step(t)
+    if step is None:
+        raise ForecastError(
+            "model 'ets_damped' needs an evenly spaced series (equal steps within 10 %); this one is "
+            "irregular. Use 'statespace' (annual grid with missing years) or an OLS trend instead"
+        )
+    res = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True).fit(disp=False)
+    pred = res.get_prediction(start=len(y), end=len(y) + MAX_STEPS - 1, method="exact")
+    locs = np.asarray(pred.predicted_mean, dtype=float)
+    scales = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
+    params = {str(k): float(v) for k, v in zip(res.param_names, res.params, strict=True)}
+    params["step_years"] = step
+    notes = [f"evenly spaced every {step:.3f} years; dates between steps interpolated from the last "
+             "observation"]
+    return ("identity", _interpolated(float(t[-1]), float(y[-1]), step, locs, scales), math.inf,
+            float(res.aicc), params, notes)
+
+
+def _fit_statespace(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+    """Local linear trend (UnobservedComponents) on an annual grid ending at the last observation.
+
+    Each observation goes to the whole number of years before the last observation nearest to it; cells with
+    several observations take their mean, cells with none are NaN (the Kalman filter skips them).
+    """
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    back = np.rint(t[-1] - t).astype(int)
+    size = int(back.max()) + 1
+    grid = np.full(size, np.nan)
+    for cell in sorted(set(back.tolist())):
+        grid[size - 1 - cell] = float(np.mean(y[back == cell]))
+    observed = int(np.isfinite(grid).sum())
+    if observed < MIN_POINTS["statespace"]:
+        raise ForecastError(
+            f"model 'statespace' needs at least {MIN_POINTS['statespace']} observed years on its annual "
+            f"grid; the series covers {observed}"
+        )
+    res = UnobservedComponents(grid, level="local linear trend").fit(disp=False)
+    fc = res.get_forecast(MAX_STEPS)
+    locs = np.asarray(fc.predicted_mean, dtype=float)
+    scales = np.sqrt(np.asarray(fc.var_pred_mean, dtype=float))
+    params = {str(k): float(v) for k, v in zip(res.param_names, res.params, strict=True)}
+    notes = [f"annual grid of {size} years with {size - observed} missing; dates between years interpolated "
+             "from the last observation"]
+    return ("identity", _interpolated(float(t[-1]), float(grid[-1]), 1.0, locs, scales), math.inf,
+            float(res.aicc), params, notes)
+
+
+_BUILDERS: dict[str, Callable[..., _Built]] = {
+    "naive": _fit_naive,
+    "drift": _fit_drift,
+    "linear": _ols("identity"),
+    "loglinear": _ols("log"),
+    "logit": _ols("logit"),
+    "ets_damped": _fit_ets,
+    "statespace": _fit_statespace,
+}
+
+
+class Fits(dict[str, Fit]):
+    """The models that could be fitted (name -> :class:`Fit`); ``refused`` says why the others were not."""
+
+    def __init__(self, fits: Mapping[str, Fit], refused: Mapping[str, str]) -> None:
+        super().__init__(fits)
+        self.refused: dict[str, str] = dict(refused)
+
+
+def fit_all(
+    series: pd.Series | pd.DataFrame,
+    models: Sequence[str] | None = None,
+    *,
+    measure: str | None = None,
+    n_ranked: Any = None,
+    seed: int = 0,
+) -> Fits:
+    """Fit each of ``models`` (default: :func:`default_models` of the measure); refusals are recorded.
+
+    An unknown model name or a series with fewer than 3 points raises :class:`ForecastError`; a model that
+    does not suit this series (too few points for ETS, irregular spacing, non-positive values for loglinear)
+    is left out and its reason kept in ``result.refused``.
+    """
+    s = _coerce(series)
+    measure = measure if measure is not None else s.attrs.get("measure")
+    chosen = tuple(models) if models is not None else default_models(measure)
+    unknown = [m for m in chosen if m not in MODELS]
+    if unknown:
+        names = ", ".join(map(repr, unknown))
+        raise ForecastError(f"unknown model(s) {names}; choose from: {', '.join(MODELS)}")
+    if len(s) < 3:
+        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    fits: dict[str, Fit] = {}
+    refused: dict[str, str] = {}
+    for name in chosen:
+        try:
+            fits[name] = fit(s, name, measure=measure, n_ranked=n_ranked, seed=seed)
+        except ForecastError as exc:
+            refused[name] = str(exc)
+    return Fits(fits, refused)
+
+
+def forecast(
+    series: pd.Series | pd.DataFrame,
+    *,
+    model: str,
+    horizon: float,
+    level: float = 0.8,
+    measure: str | None = None,
+    dates: Iterable[Any] | None = None,
+    n_ranked: Any = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Fit ``model`` and forecast: tidy frame ``date, mean, lower, upper, model, level``.
+
+    Forecasts are made at each whole year after the last observation up to ``horizon`` years, at the
+    horizon itself if fractional, and at ``dates`` (e.g. a target's deadline). ``frame.attrs`` carries the
+    qualified dates, how they were treated, and the model's notes. See :func:`fit` for the arguments.
+    """
+    _check_level(level)
+    fitted = fit(series, model, measure=measure, n_ranked=n_ranked, seed=seed)
+    return fitted.forecast(horizon, level=level, dates=dates)

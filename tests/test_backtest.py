@@ -1,0 +1,138 @@
+"""Tests of egovanalysis.backtest: rolling-origin MASE and coverage, and the model choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from egovanalysis.backtest import backtest, backtest_forecasts, choose_model, horizon_bucket
+from egovanalysis.forecast import ForecastError, fit_all
+
+SEEDS = range(10)
+
+
+def synthetic(kind: str, seed: int, n: int = 10) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    measure = None
+    if kind == "linear":
+        y = 10 + 3 * t + rng.normal(0, 1, n)
+    elif kind == "exponential":
+        y, measure = 1000 * np.exp(0.5 * t + rng.normal(0, 0.1, n)), "cumulative"
+    elif kind == "logistic":
+        y, measure = 100 / (1 + np.exp(3 - 0.6 * t + rng.normal(0, 0.15, n))), "share"
+    else:
+        y = 50 + np.cumsum(rng.normal(0, 1, n))
+    s = pd.Series(y, index=pd.DatetimeIndex([pd.Timestamp(2010 + i, 1, 1) for i in range(n)]))
+    s.attrs["measure"] = measure
+    return s
+
+
+@pytest.mark.parametrize(("kind", "models", "expected", "accepted"), [
+    ("linear", ("naive", "drift", "linear"), "linear", {"linear"}),
+    ("exponential", ("naive", "drift", "linear", "loglinear"), "loglinear", {"loglinear"}),
+    ("logistic", ("naive", "drift", "linear", "logit"), "logit", {"logit"}),
+    ("walk", ("naive", "drift", "linear"), "naive", {"naive"}),
+])
+def test_the_right_model_wins_in_most_seeds(kind, models, expected, accepted):
+    wins = []
+    for seed in SEEDS:
+        s = synthetic(kind, seed)
+        chosen, reason = choose_model(backtest(s, models), fit_all(s, models))
+        wins.append(chosen)
+        if chosen == "naive":
+            assert "no model beats the naive forecast; use naive" in reason
+    assert sum(w in accepted for w in wins) >= 7, wins
+
+
+def test_table_shape_and_buckets():
+    s = synthetic("linear", 0)
+    table = backtest(s, ("naive", "linear"), level=0.8)
+    assert list(table.columns) == ["model", "horizon", "n_forecasts", "mase", "coverage"]
+    assert list(table["model"].unique()) == ["naive", "linear"]
+    assert list(table["horizon"][table["model"] == "naive"]) == ["<=1", "1-2", ">2"]
+    # 10 points, origins after 3..9 points: 7 + 6 + ... + 1 = 28 forecasts per model
+    assert table.groupby("model")["n_forecasts"].sum().tolist() == [28, 28]
+    assert table["coverage"].between(0, 1).all()
+    assert table.attrs["level"] == 0.8
+
+
+def test_horizon_buckets():
+    assert horizon_bucket(0.5) == "<=1"
+    assert horizon_bucket(366 / 365.25) == "<=1"
+    assert horizon_bucket(1.5) == "1-2"
+    assert horizon_bucket(2.0) == "1-2"
+    assert horizon_bucket(2.5) == ">2"
+
+
+def test_mase_scales_naive_error_per_unit_time_on_irregular_dates():
+    # A straight line observed at irregular dates: the naive error h years ahead is slope * h and the
+    # in-sample naive error per year is the slope, so naive's scaled error is exactly h; linear's is 0.
+    dates = pd.to_datetime(["2020-01-01", "2020-03-01", "2020-11-15", "2021-02-01", "2022-06-30",
+                            "2022-09-01", "2024-12-31"])
+    t = np.asarray((dates - dates[0]).days, dtype=float) / 365.25
+    s = pd.Series(5 + 7 * t, index=dates)
+    detail = backtest_forecasts(s, ("naive", "linear"))
+    naive = detail[detail["model"] == "naive"]
+    assert np.allclose(naive["scaled_error"], naive["horizon_years"])
+    assert np.allclose(detail.loc[detail["model"] == "linear", "scaled_error"], 0, atol=1e-8)
+    chosen, reason = choose_model(backtest(s, ("naive", "linear")), fit_all(s, ("naive", "linear")))
+    assert chosen == "linear" and "lowest backtest MASE" in reason
+
+
+def test_ets_is_backtested_only_from_its_minimum_points():
+    rng = np.random.default_rng(5)
+    s = pd.Series(np.cumsum(rng.normal(1, 1, 11)), index=pd.date_range("2010-01-01", periods=11, freq="YS"))
+    detail = backtest_forecasts(s, ("ets_damped",))
+    assert detail["origin"].min() == s.index[7]  # first origin after 8 points
+    assert len(detail) == 3 + 2 + 1
+
+
+def test_irregular_biennial_series_with_statespace():
+    years = [2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024]
+    s = pd.Series(np.linspace(40, 80, 12) + np.sin(np.arange(12)),
+                  index=pd.DatetimeIndex([pd.Timestamp(y, 7, 1) for y in years]))
+    table = backtest(s, ("naive", "statespace", "ets_damped"))
+    assert set(table["model"]) == {"naive", "statespace"}  # ets refused: irregular
+    assert (table["n_forecasts"] > 0).all()
+
+
+def test_choose_model_falls_back_to_aicc_with_too_few_origins():
+    s = pd.Series([100.0, 180.0, 330.0, 600.0, 1100.0],
+                  index=pd.DatetimeIndex([pd.Timestamp(2015 + i, 1, 1) for i in range(5)]))
+    models = ("naive", "linear", "loglinear")
+    table = backtest(s, models)
+    assert table.groupby("model")["n_forecasts"].sum().max() < 5
+    chosen, reason = choose_model(table, fit_all(s, models))
+    assert chosen == "loglinear"
+    assert "AICc" in reason and "too few backtest forecasts" in reason
+
+
+def test_choose_model_without_naive_in_table_uses_mase_of_one():
+    table = pd.DataFrame({"model": ["linear", "drift"], "horizon": ["<=1", "<=1"], "n_forecasts": [10, 10],
+                          "mase": [1.3, 1.1], "coverage": [0.8, 0.8]})
+    chosen, reason = choose_model(table)
+    assert chosen == "naive"
+    assert reason.startswith("no model beats the naive forecast; use naive")
+    table.loc[1, "mase"] = 0.6
+    assert choose_model(table)[0] == "drift"
+    # a model without a current fit is not chosen
+    assert choose_model(table, {"linear": object()})[0] == "naive"  # type: ignore[dict-item]
+
+
+def test_choose_model_with_nothing_to_go_on():
+    empty = pd.DataFrame(columns=["model", "horizon", "n_forecasts", "mase", "coverage"])
+    chosen, reason = choose_model(empty, {})
+    assert chosen == "naive" and "use naive" in reason
+
+
+def test_backtest_errors_and_determinism():
+    s = synthetic("logistic", 3)
+    with pytest.raises(ForecastError, match="unknown model"):
+        backtest(s, ("naive", "holt"))
+    with pytest.raises(ForecastError, match="at least 3"):
+        backtest(s.iloc[:2])
+    first = backtest(s, ("naive", "logit", "ets_damped"))
+    second = backtest(s, ("naive", "logit", "ets_damped"))
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
