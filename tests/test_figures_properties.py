@@ -1,0 +1,157 @@
+"""Property-based tests of the figure parser: format numbers in many styles, parse them back."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from egovanalysis.figures import Figure, FigureParseError, parse_figure
+
+SETTINGS = settings(derandomize=True, max_examples=300, deadline=None)
+
+SCALES = {
+    "en": [("", 1.0), (" thousand", 1e3), (" million", 1e6), ("million", 1e6), (" billion", 1e9),
+           (" trillion", 1e12), ("k", 1e3), (" bn", 1e9), (" mn", 1e6)],
+    "vi": [("", 1.0), (" nghìn", 1e3), (" ngàn", 1e3), (" triệu", 1e6), (" tỷ", 1e9), (" tỉ", 1e9),
+           (" nghìn tỷ", 1e12)],
+}  # fmt: skip
+QUALIFIERS = {
+    "en": [("", None), ("more than ", "more_than"), ("more than", "more_than"), ("over ", "more_than"),
+           ("less than ", "less_than"), ("under ", "less_than"), ("at least ", "at_least"),
+           ("up to ", "at_most"), ("about ", "about"), ("around ", "about"), ("nearly ", "nearly"),
+           ("almost ", "nearly")],
+    "vi": [("", None), ("hơn ", "more_than"), ("trên ", "more_than"), ("dưới ", "less_than"),
+           ("ít nhất ", "at_least"), ("tối đa ", "at_most"), ("khoảng ", "about"), ("gần ", "nearly")],
+}  # fmt: skip
+NOUNS = {
+    "en": ["", " accesses", " accounts", " countries", " in ASEAN", " services"],
+    "vi": ["", " tài khoản", " lượt truy cập", " hồ sơ", " dịch vụ"],
+}
+PERCENT = {"en": ["%", " %", " per cent", " percent", " pct"], "vi": ["%", " phần trăm"]}
+CURRENCY = {
+    "en": [("VND{}", "VND"), ("VND {}", "VND"), ("{} VND", "VND"), ("US${}", "USD"), ("US $ {}", "USD"),
+           ("${}", "USD"), ("{} USD", "USD"), ("{} dollars", "USD")],
+    "vi": [("{} đồng", "VND"), ("{}đ", "VND"), ("{} VNĐ", "VND"), ("{} ₫", "VND"), ("{} USD", "USD")],
+}  # fmt: skip
+
+
+def fmt(number: Decimal, lang: str, grouped: bool) -> str:
+    """Write ``number`` as the press of ``lang`` would: en 1,234.5; vi 1.234,5."""
+    text = f"{number:,}" if grouped else f"{number}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+numbers = st.one_of(
+    st.integers(min_value=0, max_value=10**12).map(Decimal),
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+)
+langs = st.sampled_from(["en", "vi"])
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def check_bounds(fig: Figure) -> None:
+    if fig.qualifier in ("more_than", "at_least"):
+        assert (fig.lower, fig.upper) == (fig.value, None)
+    elif fig.qualifier in ("less_than", "at_most", "nearly"):
+        assert (fig.lower, fig.upper) == (None, fig.value)
+    else:
+        assert (fig.lower, fig.upper) == (None, None)
+
+
+@SETTINGS
+@given(data=st.data(), lang=langs, number=numbers, grouped=st.booleans())
+def test_counts_round_trip(data: st.DataObject, lang: str, number: Decimal, grouped: bool) -> None:
+    scale_word, scale = data.draw(st.sampled_from(SCALES[lang]))
+    qual_text, qualifier = data.draw(st.sampled_from(QUALIFIERS[lang]))
+    noun = data.draw(st.sampled_from(NOUNS[lang]))
+    text = f"{qual_text}{fmt(number, lang, grouped)}{scale_word}{noun}"
+    fig = parse_figure(text, lang)
+    assert close(fig.value, float(number) * scale), text
+    assert (fig.unit, fig.qualifier) == (None, qualifier), text
+    check_bounds(fig)
+
+
+@SETTINGS
+@given(data=st.data(), lang=langs, number=numbers, grouped=st.booleans())
+def test_percentages_round_trip(data: st.DataObject, lang: str, number: Decimal, grouped: bool) -> None:
+    qual_text, qualifier = data.draw(st.sampled_from(QUALIFIERS[lang]))
+    text = f"{qual_text}{fmt(number, lang, grouped)}{data.draw(st.sampled_from(PERCENT[lang]))}"
+    fig = parse_figure(text, lang)
+    assert close(fig.value, float(number)), text
+    assert (fig.unit, fig.qualifier) == ("%", qualifier), text
+
+
+@SETTINGS
+@given(
+    data=st.data(),
+    lang=langs,
+    number=st.one_of(
+        st.integers(min_value=0, max_value=10**12).map(Decimal),
+        st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+    ),
+    grouped=st.booleans(),
+)
+def test_money_round_trip(data: st.DataObject, lang: str, number: Decimal, grouped: bool) -> None:
+    template, unit = data.draw(st.sampled_from(CURRENCY[lang]))
+    scale_word, scale = data.draw(st.sampled_from(SCALES[lang]))
+    qual_text, qualifier = data.draw(st.sampled_from(QUALIFIERS[lang]))
+    amount = fmt(number, lang, grouped) + scale_word
+    text = qual_text + template.format(amount)
+    fig = parse_figure(text, lang)
+    assert close(fig.value, float(number) * scale), text
+    assert (fig.unit, fig.qualifier) == (unit, qualifier), text
+    check_bounds(fig)
+
+
+RANK_STYLES = [
+    ("{r}th", False), ("{r}th among {n} countries", True), ("{r}th position among {n}", True),
+    ("{r}th out of {n}", True), ("thứ {r}", False), ("thứ {r}/{n}", True), ("hạng {r}", False),
+    ("xếp thứ {r} trên {n} quốc gia", True),
+]  # fmt: skip
+
+
+@SETTINGS
+@given(
+    rank=st.integers(min_value=1, max_value=999),
+    out_of=st.integers(min_value=1, max_value=9999),
+    style=st.sampled_from(RANK_STYLES),
+)
+def test_ranks_round_trip(rank: int, out_of: int, style: tuple[str, bool]) -> None:
+    template, has_out_of = style
+    text = template.format(r=rank, n=out_of)
+    fig = parse_figure(text, "en" if text.isascii() else "vi")
+    assert (fig.value, fig.unit) == (rank, "rank"), text
+    assert fig.out_of == (out_of if has_out_of else None), text
+
+
+@SETTINGS
+@given(text=st.text(max_size=40), lang=langs)
+def test_random_text_never_crashes(text: str, lang: str) -> None:
+    try:
+        fig = parse_figure(text, lang)
+    except FigureParseError as exc:
+        assert repr(text) in str(exc)
+    else:
+        assert isinstance(fig, Figure) and isinstance(fig.value, float) and fig.text == text
+        check_bounds(fig)
+
+
+@SETTINGS
+@given(text=st.text(alphabet="0123456789.,% -$đ₫ khmbtrnounderovmilliontỷệuhơnàg", max_size=25), lang=langs)
+def test_figure_like_text_never_crashes(text: str, lang: str) -> None:
+    """Random strings built from the characters figures are made of: parse or FigureParseError."""
+    try:
+        fig = parse_figure(text, lang)
+    except FigureParseError as exc:
+        assert repr(text) in str(exc)
+    else:
+        assert math.isfinite(fig.value)
