@@ -30,6 +30,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(value: object) -> str:
+    """A number as people write it: grouped digits, no float noise, no exponent."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{int(value):,}"
+        return f"{value:,.6f}".rstrip("0")
+    return str(value)
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     from egovanalysis.figures import FigureParseError, parse_figure
 
@@ -41,7 +52,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     fields = {
         "text": figure.text,
         "value": figure.value,
-        "unit": figure.unit,
+        "unit": figure.unit if args.json else (figure.unit or "(none: a count)"),
         "qualifier": figure.qualifier,
         "lower": figure.lower,
         "upper": figure.upper,
@@ -51,8 +62,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         print(json.dumps(fields, ensure_ascii=False))
     else:
         for name, value in fields.items():
-            shown = "" if value is None else (f"{value:,.10g}" if isinstance(value, float) else str(value))
-            print(f"{name:<9} {shown}")
+            print(f"{name:<9} {_show(value)}")
     return 0
 
 
