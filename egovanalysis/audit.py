@@ -131,3 +131,51 @@ def source_summary(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
     table["figures"] = table["figures"].fillna(0).astype(int)
     table["indicators"] = table["indicators"].fillna(0).astype(int)
     return table.sort_values("published")
+
+
+def trust_table(observations: pd.DataFrame, indicators: pd.DataFrame, min_figures: int = 2) -> pd.DataFrame:
+    """A verdict per indicator with at least ``min_figures`` actual figures: can the series be trusted?
+
+    Verdicts, first match wins: ``conflicting`` (two reports disagree, see :func:`conflicts`);
+    ``single source`` (every figure comes from one publication); ``mostly bounds`` (half or more of
+    the figures are "more than"/"nearly"-type bounds, so the level is understated or overstated);
+    ``consistent`` otherwise.
+    """
+    actual = observations[observations["kind"] == "actual"]
+    disagreeing = conflicts(actual, indicators)
+    conflicted = set(disagreeing["indicator"]) if not disagreeing.empty else set()
+    table = actual.groupby("indicator").agg(
+        figures=("figure_id", "count"),
+        sources=("source_id", "nunique"),
+        first=("date", "min"),
+        last=("date", "max"),
+        qualified=("qualifier", lambda q: int(q.isin(["more_than", "less_than", "at_least", "at_most",
+                                                      "nearly"]).sum())),
+    )
+    table = table[table["figures"] >= min_figures].copy()
+    table["qualified_%"] = (100 * table["qualified"] / table["figures"]).round(0).astype(int)
+    table["first"] = table["first"].dt.strftime("%Y-%m-%d")
+    table["last"] = table["last"].dt.strftime("%Y-%m-%d")
+
+    def verdict(row: pd.Series) -> str:
+        if row.name in conflicted:
+            return "conflicting"
+        if row["sources"] == 1:
+            return "single source"
+        if row["qualified_%"] >= 50:
+            return "mostly bounds"
+        return "consistent"
+
+    table["verdict"] = table.apply(verdict, axis=1)
+    table["label"] = indicators["label"].reindex(table.index)
+    columns = ["label", "figures", "sources", "first", "last", "qualified_%", "verdict"]
+    return table[columns].sort_values(["verdict", "figures"], ascending=[True, False])
+
+
+def scope_level(scope: pd.Series) -> pd.Series:
+    """Coarse level of a scope, for charts: national, ministries/localities, or one unit."""
+    level = pd.Series("one province or ministry", index=scope.index, dtype="object")
+    level[scope == "national"] = "national"
+    groups = ["ministries", "localities", "ministries_and_localities"]
+    level[scope.isin(groups)] = "all ministries or localities"
+    return level

@@ -135,3 +135,28 @@ def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns].sort_values(["date", "basis"]).reset_index(drop=True)
+
+
+def _people(value: float) -> str:
+    if value >= 1e9:
+        return f"{value / 1e9:,.1f} billion"
+    if value >= 1e6:
+        return f"{value / 1e6:,.2f} million"
+    return f"{value:,.0f}"
+
+
+def summary_text(snapshot_rows: pd.DataFrame, metric: str = "portal_accounts") -> str:
+    """Two sentences on one metric: first to latest snapshot, the multiple, and how growth slowed."""
+    rows = snapshot_rows[snapshot_rows["indicator"] == metric].sort_values("date")
+    if len(rows) < 2:
+        return f"Fewer than two snapshots of {PORTAL_METRICS.get(metric, metric)} in the selected dates."
+    first, last = rows.iloc[0], rows.iloc[-1]
+    growth = implied_growth(rows)
+    label = PORTAL_METRICS.get(metric, metric)
+    return (
+        f"{label.capitalize()} went from {_people(first['value'])} ({first['date']:%d %b %Y}) to "
+        f"{_people(last['value'])} ({last['date']:%d %b %Y}), {last['value'] / first['value']:,.0f} times "
+        f"as many. The implied average daily growth was {growth['daily_growth_%'].iloc[0]:.2f} % over the "
+        f"first interval and {growth['daily_growth_%'].iloc[-1]:.2f} % over the last; most figures are "
+        f"\"more than\" bounds, so these rates are approximate."
+    )

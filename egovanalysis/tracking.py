@@ -85,3 +85,28 @@ def target_table(
     table = pd.DataFrame(records, columns=columns)
     table["met"] = table["met"].astype("boolean")
     return table.sort_values(["deadline", "indicator", "scope"]).reset_index(drop=True)
+
+
+#: Concepts whose share indicators describe online public services (supply) and their use (dossiers).
+ONLINE_SERVICE_CONCEPTS: tuple[str, ...] = ("online_service_level4", "online_dossier_use")
+
+
+def share_definitions(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    scope: str = "national",
+    concepts: tuple[str, ...] = ONLINE_SERVICE_CONCEPTS,
+) -> list[str]:
+    """Share indicators of ``concepts`` with at least one actual figure at ``scope``, oldest first.
+
+    ``indicators`` is the registry indexed by id. Each id is one definition: callers plot them as
+    separate series and never join them.
+    """
+    registry = indicators[indicators["concept"].isin(concepts) & (indicators["measure"] == "share")]
+    actual = observations[
+        observations["indicator"].isin(registry.index)
+        & (observations["scope"] == scope)
+        & (observations["kind"] == "actual")
+    ]
+    first_seen = actual.groupby("indicator")["date"].min().sort_values(kind="mergesort")
+    return list(first_seen.index)
