@@ -180,3 +180,72 @@ def test_target_table_uses_the_same_definition_and_scope_only() -> None:
     )
     rank = table[table["indicator"] == "un_egdi_rank"].iloc[0]
     assert rank["direction"] == "at most" and bool(rank["met"]) and rank["gap"] == -5
+
+
+def test_trust_table_verdicts() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-12-24", 412_000, None, "actual", "national", "vss"),
+            ("portal_accounts", "2020-12-26", 500_000, None, "actual", "national", "bd"),  # conflict
+            ("portal_payments", "2020-01-01", 10, "more_than", "actual", "national", "a"),
+            ("portal_payments", "2021-01-01", 20, "more_than", "actual", "national", "b"),
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "a"),
+            ("level4_services_share", "2020-12-31", 20, None, "actual", "national", "a"),
+            ("other_share", "2020-12-31", 20, None, "actual", "national", "a"),  # too few figures
+        ]
+    )
+    registry = REGISTRY.assign(label=REGISTRY.index)
+    verdicts = audit.trust_table(observations, registry)["verdict"].to_dict()
+    assert verdicts == {
+        "portal_accounts": "conflicting",
+        "portal_payments": "mostly bounds",
+        "level4_services_share": "single source",
+    }
+
+
+def test_scope_level_groups_scopes() -> None:
+    scopes = pd.Series(["national", "localities", "province:ha-nam", "ministries_and_localities"])
+    assert audit.scope_level(scopes).tolist() == [
+        "national",
+        "all ministries or localities",
+        "one province or ministry",
+        "all ministries or localities",
+    ]
+
+
+def test_share_definitions_orders_by_first_report_and_skips_other_scopes() -> None:
+    observations = _obs(
+        [
+            ("level4_eligible_services_share", "2021-12-31", 96, None, "actual", "national", "mic"),
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "og"),
+            ("other_share", "2019-12-31", 10, None, "actual", "localities", "og"),
+        ]
+    )
+    registry = REGISTRY.assign(
+        concept=[
+            "a",
+            "a",
+            "online_service_level4",
+            "online_service_level4",
+            "online_service_level4",
+            "b",
+            "b",
+            "b",
+            "b",
+        ]
+    )
+    assert tracking.share_definitions(observations, registry) == [
+        "level4_services_share",
+        "level4_eligible_services_share",
+    ]
+
+
+def test_portal_summary_text_states_the_multiple() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-02-09", 44_200, "more_than", "actual", "national", "a"),
+            ("portal_accounts", "2023-07-31", 7_770_000, "about", "actual", "national", "b"),
+        ]
+    )
+    text = portal.summary_text(portal.snapshots(observations, ["portal_accounts"]))
+    assert "44,200 (09 Feb 2020)" in text and "7.77 million (31 Jul 2023)" in text and "176 times" in text
