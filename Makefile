@@ -28,9 +28,13 @@ build: setup ## validate data/raw and rebuild data/processed
 refresh: setup ## rebuild the data and rerun every notebook into reports/
 	$(BIN)/egovanalysis refresh
 
-test: setup ## lint and run every test (library, data, notebooks)
+# nbval re-executes notebooks/ and compares every stored output (strict); the sanitize file masks
+# memory addresses, figure reprs and timestamps.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+test: setup ## lint and run every test (library, data, notebooks under nbval)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 lint: setup ## ruff only
 	$(BIN)/ruff check .
@@ -40,6 +44,7 @@ lab: setup ## open JupyterLab on notebooks/
 
 bench: setup ## run the benchmarks (figure parser; refresh)
 	$(BIN)/python benchmarks/bench_parser.py
+	$(BIN)/python benchmarks/bench_refresh.py
 
 clean: ## remove the virtual environment and caches (not data, not reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -83,6 +83,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         build=args.build,
         timeout=args.timeout,
         progress=not args.no_progress,
+        update_notebooks=not args.keep_notebooks,
     )
 
 
@@ -169,6 +170,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="per-cell time limit (default: %(default)s)",
     )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    refresh.add_argument(
+        "--keep-notebooks",
+        action="store_true",
+        help="do not store the outputs of the default runs back into the notebooks (by default a fully "
+        "successful refresh does, so the committed outputs match the code and data)",
+    )
     refresh.set_defaults(func=_cmd_refresh)
     return parser
 
