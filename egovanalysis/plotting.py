@@ -112,12 +112,18 @@ def load_sources_table(path: Path = config.SOURCES_CSV) -> pd.DataFrame:
 
 
 def _short_publisher(publisher: str) -> str:
-    """``"Viet Nam News (VNS)"`` -> ``"VNS"``; otherwise the publisher as written."""
+    """``"Viet Nam News (VNS)"`` -> ``"VNS"``; ``"VietNamNet (reprint of VNS)"`` -> ``"VietNamNet"``.
+
+    A trailing parenthesis is taken as the short name only when it looks like one (an abbreviation or
+    a domain, one word); otherwise it is a remark and the name before it is used.
+    """
     publisher = publisher.strip()
     if publisher.endswith(")") and "(" in publisher:
+        head = publisher[: publisher.rindex("(")].strip()
         short = publisher[publisher.rindex("(") + 1 : -1].strip()
-        if short:
+        if short and " " not in short and any(char.isupper() or char == "." for char in short):
             return short
+        return head or publisher
     return publisher
 
 
