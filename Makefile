@@ -29,12 +29,12 @@ refresh: setup ## rebuild the data and rerun every notebook into reports/
 	$(BIN)/egovanalysis refresh
 
 # nbval re-executes notebooks/ and compares every stored output (strict); the sanitize file masks
-# memory addresses, figure reprs and timestamps.
+# memory addresses, figure reprs and timestamps. MPLBACKEND is unset so the kernels draw inline charts.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 test: setup ## lint and run every test (library, data, notebooks under nbval)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+	env -u MPLBACKEND $(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 lint: setup ## ruff only
 	$(BIN)/ruff check .
