@@ -32,7 +32,7 @@ refresh: setup ## rebuild the data and rerun every notebook into reports/
 # memory addresses, figure reprs and timestamps. MPLBACKEND is unset so the kernels draw inline charts.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test: setup ## lint and run every test (library, data, notebooks under nbval)
+test: build ## rebuild data/processed, lint, run every test (library, data, notebooks under nbval)
 	$(BIN)/ruff check .
 	env -u MPLBACKEND $(BIN)/python -m pytest $(NBVAL) tests notebooks
 
