@@ -16,18 +16,18 @@ MONTHS: dict[str, int] = {name.lower(): number for number, name in enumerate(cal
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_YEAR = re.compile(r"^(\d{4})$")
-_IN_MONTH = re.compile(r"^in (" + "|".join(MONTHS) + r")$", re.IGNORECASE)
+_IN_MONTH = re.compile(r"^in (" + "|".join(MONTHS) + r")( alone)?$", re.IGNORECASE)
+_BY_THE = re.compile(r"^by (the )?", re.IGNORECASE)
 
-#: Relative phrases accepted in ``as_of``, besides ``in <Month>``.
+#: Relative phrases accepted in ``as_of``, besides ``in <Month>`` (optionally ``in <Month> alone``).
+#: "by the end of this year" and "by end of this year" read as "end of this year".
 RELATIVE_PHRASES: tuple[str, ...] = ("published", "last year", "this year", "end of this year", "next year")
 
+_MONTH_NAMES = "|".join(name.capitalize() for name in MONTHS)
 #: Regular expression that a valid ``as_of`` matches (used by the raw-data schema).
 AS_OF_PATTERN: str = (
-    r"^(\d{4}(-\d{2}(-\d{2})?)?|"
-    + "|".join(RELATIVE_PHRASES)
-    + r"|in ("
-    + "|".join(name.capitalize() for name in MONTHS)
-    + r"))$"
+    r"^(\d{4}(-\d{2}(-\d{2})?)?|published|last year|next year|(by (the )?)?(end of )?this year"
+    r"|in (" + _MONTH_NAMES + r")( alone)?)$"
 )
 
 
@@ -81,7 +81,7 @@ def resolve_as_of(as_of: str, published: str) -> date:
     if match := _ISO_YEAR.match(text):
         return date(int(match[1]), 12, 31)
     reference = parse_published(published)
-    lowered = text.lower()
+    lowered = _BY_THE.sub("", text.lower())
     if lowered == "published":
         return reference
     if lowered == "last year":
@@ -99,5 +99,5 @@ def resolve_as_of(as_of: str, published: str) -> date:
     raise DateResolutionError(
         f"as_of {as_of!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY) nor one of: "
         + ", ".join(RELATIVE_PHRASES)
-        + ", in <Month>"
+        + ", in <Month> (alone), by the end of this year"
     )

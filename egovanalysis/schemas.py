@@ -57,7 +57,7 @@ FIX_HINTS: dict[str, str] = {
     "(label, unit, measure, definition)",
     "reported": "copy the figure's phrase verbatim from the source: a few words holding one figure",
     "as_of": "write YYYY-MM-DD, YYYY-MM, YYYY or one of: published, last year, this year, "
-    "end of this year, next year, in <Month>",
+    "end of this year, by the end of this year, next year, in <Month>, in <Month> alone",
     "scope": "write national, ministries, localities, ministries_and_localities, province:<slug> "
     "or ministry:<slug>",
     "kind": "write one of: " + ", ".join(KINDS) + " (figures) or " + ", ".join(SOURCE_KINDS) + " (sources)",

@@ -23,6 +23,9 @@ from egovanalysis.dates import AS_OF_PATTERN, DateResolutionError, parse_publish
         ("published", "2020-08-27", date(2020, 8, 27)),
         ("published", "2021-03", date(2021, 3, 31)),
         ("in August", "2020-08-27", date(2020, 8, 27)),  # the month is still running
+        ("in August alone", "2020-08-27", date(2020, 8, 27)),
+        ("by the end of this year", "2020-08-27", date(2020, 12, 31)),
+        ("by end of this year", "2019-07-24", date(2019, 12, 31)),
         ("in July", "2020-08-27", date(2020, 7, 31)),
         ("in November", "2020-03-10", date(2019, 11, 30)),  # a later month means last year's
     ],
