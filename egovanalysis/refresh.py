@@ -448,7 +448,9 @@ def refresh(
         tqdm(total=len(specs), unit="notebook", file=sys.stderr, disable=not progress, desc="refresh") as bar,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refresh") as pool,
     ):
-        futures = {pool.submit(run_notebook, spec, run_dir, timeout): spec for spec in specs}
+        # Longest first (stored notebook size stands in for run time), so that no long run starts last.
+        by_size = sorted(specs, key=lambda spec: spec.notebook.stat().st_size, reverse=True)
+        futures = {pool.submit(run_notebook, spec, run_dir, timeout): spec for spec in by_size}
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[outcome.spec.name] = outcome
