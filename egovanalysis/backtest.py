@@ -38,10 +38,9 @@ from egovanalysis.forecast import (
     OLS_MODELS,
     Fit,
     ForecastError,
-    _coerce,
     _n_ranked,
-    default_models,
     fit,
+    prepare,
     rank_to_percentile,
     years_between,
 )
@@ -84,15 +83,7 @@ def backtest_forecasts(
     :data:`~egovanalysis.forecast.MIN_POINTS`). A model refused at an origin (e.g. ``loglinear`` with a
     zero) simply has no forecasts from that origin.
     """
-    s = _coerce(series)
-    measure = measure if measure is not None else s.attrs.get("measure")
-    chosen = tuple(models) if models is not None else default_models(measure)
-    unknown = [m for m in chosen if m not in MODELS]
-    if unknown:
-        names = ", ".join(map(repr, unknown))
-        raise ForecastError(f"unknown model(s) {names}; choose from: {', '.join(MODELS)}")
-    if len(s) < 3:
-        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed")
+    s, measure, chosen = prepare(series, models, measure)
     y = s.to_numpy(dtype=float)
     if measure == "rank":
         n_all = _n_ranked(s, n_ranked)

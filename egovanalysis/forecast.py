@@ -778,6 +778,25 @@ class Fits(dict[str, Fit]):
         self.refused: dict[str, str] = dict(refused)
 
 
+def prepare(
+    series: pd.Series | pd.DataFrame, models: Sequence[str] | None, measure: str | None
+) -> tuple[pd.Series, str | None, tuple[str, ...]]:
+    """The clean series, its measure and the checked model names, shared by fitting and backtests.
+
+    Raises :class:`ForecastError` for an unknown model name or fewer than 3 dated values.
+    """
+    s = _coerce(series)
+    measure = measure if measure is not None else s.attrs.get("measure")
+    chosen = tuple(models) if models is not None else default_models(measure)
+    unknown = [m for m in chosen if m not in MODELS]
+    if unknown:
+        names = ", ".join(map(repr, unknown))
+        raise ForecastError(f"unknown model(s) {names}; choose from: {', '.join(MODELS)}")
+    if len(s) < 3:
+        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    return s, measure, chosen
+
+
 def fit_all(
     series: pd.Series | pd.DataFrame,
     models: Sequence[str] | None = None,
@@ -792,15 +811,7 @@ def fit_all(
     does not suit this series (too few points for ETS, irregular spacing, non-positive values for loglinear)
     is left out and its reason kept in ``result.refused``.
     """
-    s = _coerce(series)
-    measure = measure if measure is not None else s.attrs.get("measure")
-    chosen = tuple(models) if models is not None else default_models(measure)
-    unknown = [m for m in chosen if m not in MODELS]
-    if unknown:
-        names = ", ".join(map(repr, unknown))
-        raise ForecastError(f"unknown model(s) {names}; choose from: {', '.join(MODELS)}")
-    if len(s) < 3:
-        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    s, measure, chosen = prepare(series, models, measure)
     fits: dict[str, Fit] = {}
     refused: dict[str, str] = {}
     for name in chosen:
