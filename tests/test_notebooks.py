@@ -102,3 +102,13 @@ def test_the_forecast_params_file_is_valid() -> None:
     assert {"level4_services_share", "portal_accounts", "un_egdi_rank"} <= {
         spec.parameters["indicator"] for spec in specs
     }
+
+
+def test_papermill_reads_every_declared_parameter() -> None:
+    # papermill skips lines it cannot parse (``X | None``, a second '=' in a comment) with a mere warning.
+    import papermill
+
+    from egovanalysis.params import read_parameters
+
+    for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
+        assert sorted(papermill.inspect_notebook(str(path))) == sorted(read_parameters(path)), path.name
