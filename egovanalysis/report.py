@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,8 +146,14 @@ def notebook_to_html(notebook: nbformat.NotebookNode, path: Path, title: str) ->
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    # The template loads require.js and MathJax from a CDN. The notebooks use neither widgets nor
+    # maths, and reports must open offline without errors, so those remote scripts are dropped.
+    body = _REMOTE_SCRIPT.sub("", body)
     path.write_text(body, encoding="utf-8")
     return path
+
+
+_REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
 
 
 @dataclass

@@ -206,3 +206,12 @@ def test_switch_latest_is_a_relative_symlink(tmp_path: Path) -> None:
     (tmp_path / "latest").mkdir()
     with pytest.raises(RefreshError, match="not a symlink"):
         switch_latest(tmp_path, tmp_path / "c")
+
+
+def test_html_copies_load_nothing_from_the_network(reports: dict) -> None:
+    import re
+
+    for page in reports["good"].run_dir.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.findall(r'(?:src|href)="https?://', text), page.name
+        assert "<img" in text or "image/png" in text or "data:image/png" in text, page.name
