@@ -604,7 +604,12 @@ def fit(
     bounds = _bounds(measure)
     builder = _BUILDERS[model]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # Short series routinely trip the optimisers' complaints (no convergence, no date frequency);
+        # the backtest, not those warnings, judges a model. Other warnings still surface.
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning, ValueWarning
+
+        for category in (ConvergenceWarning, ValueWarning):
+            warnings.simplefilter("ignore", category)
         transform, predictor, df, aicc, params, extra = builder(t, y, seed=seed)
     notes.extend(extra)
     if measure == "share" and transform == "identity":
@@ -618,6 +623,7 @@ def fit(
 
 
 _Built = tuple[str, Predictor, float, float | None, dict[str, float], list[str]]
+
 
 
 def _fit_naive(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
