@@ -39,8 +39,11 @@ test: build ## rebuild data/processed, lint, run every test (library, data, note
 lint: setup ## ruff only
 	$(BIN)/ruff check .
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: setup ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 bench: setup ## run the benchmarks (figure parser; refresh)
 	$(BIN)/python benchmarks/bench_parser.py
