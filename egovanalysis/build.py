@@ -161,8 +161,17 @@ def load_raw(raw_dir: Path = config.RAW_DIR) -> RawTables:
     )
     issues += _validate(figures_schema, frames["figures"], files["figures"])
     if issues:
-        raise DataValidationError(issues)
+        raise DataValidationError(issues, _row_count(frames["figures"], files["figures"], issues))
     return RawTables(frames["sources"], frames["indicators"], frames["figures"], files)
+
+
+def _row_count(figures: pd.DataFrame, path: Path, issues: list[DataIssue]) -> str:
+    """Account for every raw figure: how many were read, and on how many rows problems were found."""
+    bad = {issue.line for issue in issues if issue.file == path and issue.line not in (None, 1)}
+    return (
+        f"{len(figures)} reported figures read: {len(figures) - len(bad)} without problems, "
+        f"{len(bad)} with problems (listed above)."
+    )
 
 
 def _check_figure(indicator: pd.Series, parsed: pd.Series) -> str | None:
@@ -231,7 +240,7 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
             issues.append(DataIssue(path, line, "as_of", row["as_of"], str(error), FIX_HINTS["as_of"]))
             dates.append(None)
     if issues:
-        raise DataValidationError(issues)
+        raise DataValidationError(issues, _row_count(figures, path, issues))
     implied = parsed["unit"].isna() & figures["indicator"].map(indicators["unit"]).isin(["VND", "USD"])
     if implied.any():
         log(
@@ -313,12 +322,3 @@ def build(
         log(f"  unchanged {path.name}")
     log(f"done: {rows_read} figures read -> {len(observations)} observations, 0 errors")
     return result
-
-
-def count_summary(error: DataValidationError, raw_dir: Path) -> str:
-    """A one-line count of figures read against problems found, for the CLI."""
-    figures_path = raw_dir / config.REPORTED_FIGURES_CSV.name
-    rows = sum(1 for issue in error.issues if issue.file == figures_path and issue.line is not None)
-    return (
-        f"{len(error.issues)} problem(s); {rows} of them on rows of {figures_path.name}; nothing was written"
-    )

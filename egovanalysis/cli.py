@@ -24,6 +24,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         build(Path(args.raw_dir), Path(args.processed_dir))
     except (EgovError, pandera.errors.SchemaErrors, pandera.errors.SchemaError) as error:
+        sys.stdout.flush()  # keep the progress lines above the error
         print(f"build failed: {error}", file=sys.stderr)
         print(f"Nothing was written; {args.processed_dir} is as it was.", file=sys.stderr)
         return 1

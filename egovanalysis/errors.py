@@ -42,8 +42,10 @@ class EgovError(Exception):
 class DataValidationError(EgovError):
     """Raised when input files hold problems; carries every problem found, not only the first."""
 
-    def __init__(self, issues: list[DataIssue]) -> None:
+    def __init__(self, issues: list[DataIssue], summary: str | None = None) -> None:
         self.issues = list(issues)
+        self.summary = summary
         count = len(self.issues)
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the raw data:\n{lines}")
+        tail = f"\n{summary}" if summary else ""
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the raw data:\n{lines}{tail}")
