@@ -232,6 +232,7 @@ _WS_RE = re.compile(r"\s+")
 _SEP_RE = re.compile(r"[.,]")
 _CLOSE_RE = re.compile(r"\s*\)")
 _BIG = nw.BIG_SCALES
+_SCALE_WORD_RE = re.compile(_LONG_SCALES)
 _ABBREV = nw.ABBREVIATIONS
 _STRICT = frozenset(("equal", "more_than", "less_than"))
 # Number words that, alone after other words, are rarely figures: "which one", "a second".
@@ -541,6 +542,12 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
         missing = text is None or (isinstance(text, float) and text != text) or repr(text) == "<NA>"
         why = "missing text" if missing else "not a text"
         raise FigureParseError(f"cannot parse a figure from {text!r}: {why}")
+    foreign = _FOREIGN_CURRENCY_RE.search(text)
+    if foreign is not None:
+        raise FigureParseError(
+            f"cannot parse a figure from {text!r}: currency {foreign.group(0).strip()!r} is not supported "
+            "(only VND and USD)"
+        )
     try:
         return _parse(text, lang)
     except _Fail as exc:
@@ -548,6 +555,12 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
     except (ValueError, OverflowError) as exc:  # float() of something odd; should not happen
         raise FigureParseError(f"cannot parse a figure from {text!r}: {exc}") from None
 
+
+# Currencies other than VND and USD: better an error than a figure silently read as a plain count.
+_FOREIGN_CURRENCY_RE = re.compile(
+    r"[€£¥₹₩₱฿₭៛]|\b(?:EUR|GBP|JPY|CNY|RMB|INR|KRW|THB|SGD|AUD|CAD|CHF|HKD|MYR|IDR|PHP|LAK|KHR|Rs"
+    r"|euros?|pounds? sterling|yen|yuan|rupees?|baht|ringgit|rupiah|pesos?)\b\.?",
+)
 
 _CACHE_MAX = 4096  # entries per cache; a full cache is emptied
 _CACHE_KEY_MAX = 80  # longer openings/tails are not cached
@@ -684,7 +697,8 @@ def _parse(text: str, lang: str) -> Figure:
             sc = fm.group("sc")
             if sc:
                 scale = 1.0
-                for w in sc.split():
+                # Scale words may be glued ("nghìntỷ"), so split on the words, not on spaces.
+                for w in _SCALE_WORD_RE.findall(sc):
                     scale *= _BIG[w]
                 value = _scaled(value, scale)
                 alt = None

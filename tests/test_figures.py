@@ -451,3 +451,17 @@ def test_external_benchmark_share() -> None:
     wrong = [row["text"] for row in rows if not _external_right(row)]
     share = len(right) / len(rows)
     assert share >= EXTERNAL_FLOOR, f"{share:.1%} right; wrong: {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("3 nghìntỷ", "vi", 3e12), ("5 thousandbillion", "en", 5e12), ("hơn 2,2 nghìntỷ đồng", "vi", 2.2e12)],
+)
+def test_glued_scale_words(text: str, lang: str, value: float) -> None:
+    assert parse_figure(text, lang).value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["€5 million", "100 EUR", "Rs 100", "5 euros", "£3", "¥200 billion"])
+def test_other_currencies_are_errors_not_counts(text: str) -> None:
+    with pytest.raises(FigureParseError, match="not supported"):
+        parse_figure(text)

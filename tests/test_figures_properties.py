@@ -155,3 +155,64 @@ def test_figure_like_text_never_crashes(text: str, lang: str) -> None:
         assert repr(text) in str(exc)
     else:
         assert math.isfinite(fig.value)
+
+
+FIGURE_TOKENS = [
+    "1",
+    "26",
+    "2,800",
+    "1.039",
+    "26,7",
+    "0.5",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "k",
+    "nghìn",
+    "ngàn",
+    "triệu",
+    "tỷ",
+    "tỉ",
+    "%",
+    "per cent",
+    "phần trăm",
+    "VND",
+    "đồng",
+    "US$",
+    "$",
+    "USD",
+    "th",
+    "thứ",
+    "/193",
+    "among",
+    "more than",
+    "over",
+    "hơn",
+    "gần",
+    "about",
+    "top",
+    "times",
+    "lần",
+    "accounts",
+    "-",
+    "eight",
+]
+
+
+@SETTINGS
+@given(
+    tokens=st.lists(st.sampled_from(FIGURE_TOKENS), min_size=1, max_size=6),
+    glue=st.sampled_from(["", " "]),
+    lang=langs,
+)
+def test_figure_tokens_glued_or_spaced_never_crash(tokens: list[str], glue: str, lang: str) -> None:
+    """Whole figure words in any order, glued by bad scraping or spaced: a Figure or FigureParseError."""
+    text = glue.join(tokens)
+    try:
+        fig = parse_figure(text, lang)
+    except FigureParseError as exc:
+        assert repr(text) in str(exc)
+    else:
+        assert math.isfinite(fig.value)
+        check_bounds(fig)
