@@ -15,6 +15,7 @@ Every raw figure ends up either in ``observations.csv`` or in the error report; 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,8 @@ import pandera.pandas as pa
 
 from egovanalysis import config
 from egovanalysis.atomic import write_text_atomic
-from egovanalysis.dates import DateResolutionError, resolve_as_of
-from egovanalysis.egdi import build_egdi_panel, validate_egdi_panel
+from egovanalysis.dates import DateResolutionError, parse_published, resolve_as_of
+from egovanalysis.egdi import SEA_CSV_NAME, build_egdi_panel, validate_egdi_panel
 from egovanalysis.errors import DataIssue, DataValidationError
 from egovanalysis.figures import parse_figures
 from egovanalysis.rawio import LINE_COLUMN, read_raw_csv
@@ -84,6 +85,12 @@ def _describe_check(check: str) -> str:
         return "does not have the expected form"
     if check.startswith("isin"):
         return "is not one of the allowed values"
+    bounds = re.match(r"(in_range|greater_than_or_equal_to|less_than_or_equal_to)\((.*)\)$", check)
+    if bounds:
+        kind, limits = bounds.groups()
+        words = {"in_range": "lie within", "greater_than_or_equal_to": "be at least",
+                 "less_than_or_equal_to": "be at most"}
+        return f"must {words[kind]} {limits}"
     return check
 
 
@@ -107,7 +114,8 @@ def schema_issues(error: pa.errors.SchemaErrors, frame: pd.DataFrame, path: Path
             )
             continue
         index = case.index
-        line = int(frame.loc[index, LINE_COLUMN]) if index is not None and not pd.isna(index) else None
+        found = frame.loc[index, LINE_COLUMN] if index is not None and not pd.isna(index) else None
+        line = int(found) if found is not None and not pd.isna(found) else None
         if (line, column) in seen:
             continue  # one problem per cell is enough to point at it
         seen.add((line, column))
@@ -160,6 +168,19 @@ def load_raw(raw_dir: Path = config.RAW_DIR) -> RawTables:
         sorted(frames["sources"]["source_id"]), sorted(frames["indicators"]["id"])
     )
     issues += _validate(figures_schema, frames["figures"], files["figures"])
+    figures = frames["figures"]
+    if figures.empty:
+        issues.append(
+            DataIssue(files["figures"], 2, None, None, "the file has a header but no figures",
+                      "add one row per reported figure (README: adding a new figure)")
+        )
+    pairs = zip(figures["figure_id"], figures["source_id"], strict=True)
+    unprefixed = [not figure_id.startswith(f"{source_id}-") for figure_id, source_id in pairs]
+    for _, row in figures[unprefixed].iterrows():
+        issues.append(
+            DataIssue(files["figures"], int(row[LINE_COLUMN]), "figure_id", row["figure_id"],
+                      f"does not start with its source_id '{row['source_id']}-'", FIX_HINTS["figure_id"])
+        )
     if issues:
         raise DataValidationError(issues, _row_count(frames["figures"], files["figures"], issues))
     return RawTables(frames["sources"], frames["indicators"], frames["figures"], files)
@@ -234,11 +255,21 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
                     "check the phrase, or use an indicator whose unit and measure fit it",
                 )
             )
+        published = sources.loc[row["source_id"], "published"]
         try:
-            dates.append(resolve_as_of(row["as_of"], sources.loc[row["source_id"], "published"]).isoformat())
+            resolved = resolve_as_of(row["as_of"], published)
         except DateResolutionError as error:
             issues.append(DataIssue(path, line, "as_of", row["as_of"], str(error), FIX_HINTS["as_of"]))
             dates.append(None)
+            continue
+        if row["kind"] == "actual" and resolved > parse_published(published):
+            issues.append(
+                DataIssue(path, line, "as_of", row["as_of"],
+                          f"an actual figure dated {resolved} cannot come from a source "
+                          f"published {published}",
+                          "check the date, or mark the figure kind=target if it is a goal")
+            )
+        dates.append(resolved.isoformat())
     if issues:
         raise DataValidationError(issues, _row_count(figures, path, issues))
     implied = parsed["unit"].isna() & figures["indicator"].map(indicators["unit"]).isin(["VND", "USD"])
@@ -272,6 +303,36 @@ def make_observations(raw: RawTables, log: Log = print) -> pd.DataFrame:
     return observations
 
 
+def load_egdi_panel(raw_dir: Path) -> pd.DataFrame:
+    """Build and validate the EGDI panel; turn its failures into issues naming file, line and fix."""
+    path = raw_dir / SEA_CSV_NAME
+    fix = "copy the value again from the UN export named in un_egdi_sea.meta.yml, then update its md5"
+    panel = build_egdi_panel(raw_dir)  # its EgdiLoadError already names file, line, column and fix
+    try:
+        return validate_egdi_panel(panel)
+    except pa.errors.SchemaErrors as error:
+        lines = _csv_lines(path, ["survey_year", "iso3"])
+        keyed = panel.assign(**{LINE_COLUMN: [lines.get((str(y), str(c))) for y, c in
+                                              zip(panel["survey_year"], panel["iso3"], strict=True)]})
+        issues = schema_issues(error, keyed, path)
+        located = [DataIssue(i.file, i.line, i.column, i.value, i.problem, fix) for i in issues]
+        raise DataValidationError(located) from error
+
+
+def _csv_lines(path: Path, key: list[str]) -> dict[tuple[str, ...], int]:
+    """Physical line of each row of a CSV file, by the values of its ``key`` columns."""
+    import csv
+
+    lines: dict[tuple[str, ...], int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        start = 2
+        for row in reader:
+            lines[tuple(row[name].strip() for name in key)] = start
+            start = reader.line_num + 1
+    return lines
+
+
 def _format_float(value: float) -> str:
     """Shortest text that reads back as the same float; integers without a trailing '.0'."""
     if pd.isna(value):
@@ -303,7 +364,7 @@ def build(
     log("[2/4] parsing figures, checking them against their indicators, resolving dates")
     observations = make_observations(raw, log)
     log("[3/4] building the UN EGDI panel")
-    egdi = validate_egdi_panel(build_egdi_panel(raw_dir))
+    egdi = load_egdi_panel(raw_dir)
     log(f"  {len(egdi)} country-survey rows, surveys {egdi['survey_year'].min()}-{egdi['survey_year'].max()}")
 
     if len(observations) != rows_read:  # every raw row must be accounted for

@@ -202,7 +202,10 @@ def _parse_number(text: str, path: Path, line: int, column: str) -> float | None
     if text == "":
         return None
     if not _NUMBER_RE.match(text):
-        raise EgdiLoadError(f"{_where(path, line, column)}: bad number {text!r} (expected a plain decimal)")
+        raise EgdiLoadError(
+            f"{_where(path, line, column)}: bad number {text!r}. Fix: write a plain decimal with a point "
+            "(e.g. 0.6667), or leave the cell blank for a country that was not assessed"
+        )
     return float(text)
 
 
@@ -278,7 +281,8 @@ def _read_export(path: Path, file_year: int) -> pd.DataFrame:
                 value = _parse_number(cell[col], path, line, source_col[col])
                 if value is not None and value < 0.0:
                     raise EgdiLoadError(
-                        f"{_where(path, line, source_col[col])}: negative index {cell[col]!r}"
+                        f"{_where(path, line, source_col[col])}: negative index {cell[col]!r}. "
+                        "Fix: indices lie between 0 and 1; check the value against the UN Data Center"
                     )
                 values[col] = value
 
@@ -443,14 +447,20 @@ def _read_committed_csv(path: Path, columns: tuple[str, ...], dtypes: Mapping[st
         raise EgdiLoadError(f"{path}: no such file")
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     if tuple(frame.columns) != columns:
-        raise EgdiLoadError(f"{path}: line 1: expected columns {list(columns)}, found {list(frame.columns)}")
+        raise EgdiLoadError(
+            f"{path}: line 1: expected columns {list(columns)}, found {list(frame.columns)}. "
+            "Fix: restore the header (git checkout -- FILE shows the committed one)"
+        )
     for col, dtype in dtypes.items():
         text = frame[col].str.strip()
         parsed = pd.to_numeric(text.where(text != ""), errors="coerce")
         bad = parsed.isna() & (text != "")
         if bad.any():
             idx = int(bad.idxmax())
-            raise EgdiLoadError(f"{path}: line {idx + 2}: column '{col}': bad number {frame.at[idx, col]!r}")
+            raise EgdiLoadError(
+                f"{path}: line {idx + 2}: column '{col}': bad number {frame.at[idx, col]!r}. Fix: copy the "
+                "value again from the UN export named in the file's .meta.yml (a plain decimal, or blank)"
+            )
         frame[col] = parsed.astype(dtype)
     return frame
 
@@ -503,7 +513,10 @@ def build_egdi_panel(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
     surveys = load_surveys(raw_dir)
     missing = sorted(set(sea["survey_year"]) - set(surveys["survey_year"]))
     if missing:
-        raise EgdiLoadError(f"{raw_dir / SURVEYS_CSV_NAME}: no row for survey year(s) {missing}")
+        raise EgdiLoadError(
+            f"{raw_dir / SURVEYS_CSV_NAME}: no row for survey year(s) {missing}. Fix: add one row per survey "
+            "(release date, countries ranked, member states)"
+        )
     panel = sea.merge(surveys[["survey_year", "n_ranked"]], on="survey_year", how="left", validate="m:1")
     return _finish_panel(panel)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from egovanalysis.dates import AS_OF_PATTERN
+from egovanalysis.dates import AS_OF_PATTERN, DateResolutionError, parse_published
 
 SOURCES_COLUMNS = ["source_id", "publisher", "title", "url", "published", "language", "kind", "notes"]
 INDICATORS_COLUMNS = ["id", "label", "unit", "measure", "concept", "definition"]
@@ -74,6 +74,14 @@ FIX_HINTS: dict[str, str] = {
 }
 
 
+def _is_calendar_date(text: str) -> bool:
+    try:
+        parse_published(text)
+    except DateResolutionError:
+        return False
+    return True
+
+
 def _text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
     all_checks = [pa.Check.str_length(min_value=1, error="must not be empty")] if required else []
     return pa.Column(None, checks=[*all_checks, *checks], unique=unique, nullable=False)
@@ -87,7 +95,10 @@ def sources_schema() -> pa.DataFrameSchema:
             "publisher": _text(),
             "title": _text(),
             "url": _text(pa.Check.str_matches(r"^(https?://\S+)?$"), required=False),
-            "published": _text(pa.Check.str_matches(ISO_DATE_OR_MONTH)),
+            "published": _text(
+                pa.Check.str_matches(ISO_DATE_OR_MONTH),
+                pa.Check(lambda s: s.map(_is_calendar_date), error="is not a real calendar date"),
+            ),
             "language": _text(pa.Check.isin(LANGUAGES)),
             "kind": _text(pa.Check.isin(SOURCE_KINDS)),
             "notes": _text(required=False),
