@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pandas as pd
 
 
@@ -47,39 +50,46 @@ def conflicts(
     figures and their sources; nothing is dropped or overwritten.
     """
     rows: list[dict[str, object]] = []
-    keys = ["indicator", "scope", "kind"]
+    for first, second in _close_pairs(observations, indicators, window_days):
+        if _consistent(first, second, rel_tol):
+            continue
+        rows.append(
+            {
+                "indicator": first["indicator"],
+                "scope": first["scope"],
+                "kind": first["kind"],
+                "date_a": first["date"].date(),
+                "value_a": first["value"],
+                "qualifier_a": first["qualifier"],
+                "source_a": first["source_id"],
+                "date_b": second["date"].date(),
+                "value_b": second["value"],
+                "qualifier_b": second["qualifier"],
+                "source_b": second["source_id"],
+                "relative_gap_%": round(100 * abs(second["value"] - first["value"]) / abs(first["value"]), 1)
+                if first["value"]
+                else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _close_pairs(
+    observations: pd.DataFrame, indicators: pd.DataFrame, window_days: int
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Pairs of reports of one indicator, scope and kind that describe the same moment or period.
+
+    Stocks are paired within ``window_days``; flows and shares only on the same date.
+    """
     measures = observations["indicator"].map(indicators["measure"])
-    for _, group in observations.sort_values("date").groupby(keys, sort=True):
+    for _, group in observations.sort_values("date").groupby(["indicator", "scope", "kind"], sort=True):
         window = 0 if measures[group.index[0]] in ("flow", "share") else window_days
         records = group.to_dict("records")
         for i, first in enumerate(records):
             for second in records[i + 1 :]:
-                gap = (second["date"] - first["date"]).days
-                if gap > window:
+                if (second["date"] - first["date"]).days > window:
                     break
-                if _consistent(first, second, rel_tol):
-                    continue
-                rows.append(
-                    {
-                        "indicator": first["indicator"],
-                        "scope": first["scope"],
-                        "kind": first["kind"],
-                        "date_a": first["date"].date(),
-                        "value_a": first["value"],
-                        "qualifier_a": first["qualifier"],
-                        "source_a": first["source_id"],
-                        "date_b": second["date"].date(),
-                        "value_b": second["value"],
-                        "qualifier_b": second["qualifier"],
-                        "source_b": second["source_id"],
-                        "relative_gap_%": round(
-                            100 * abs(second["value"] - first["value"]) / abs(first["value"]), 1
-                        )
-                        if first["value"]
-                        else float("nan"),
-                    }
-                )
-    return pd.DataFrame(rows)
+                yield first, second
 
 
 def _interval(record: dict[str, object]) -> tuple[float, float]:
@@ -133,26 +143,49 @@ def source_summary(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
     return table.sort_values("published")
 
 
-def trust_table(observations: pd.DataFrame, indicators: pd.DataFrame, min_figures: int = 2) -> pd.DataFrame:
+def trust_table(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    min_figures: int = 2,
+    sources: pd.DataFrame | None = None,
+    window_days: int = 10,
+) -> pd.DataFrame:
     """A verdict per indicator with at least ``min_figures`` actual figures: can the series be trusted?
 
-    Verdicts, first match wins: ``conflicting`` (two reports disagree, see :func:`conflicts`);
-    ``single source`` (every figure comes from one publication); ``mostly bounds`` (half or more of
-    the figures are "more than"/"nearly"-type bounds, so the level is understated or overstated);
-    ``consistent`` otherwise.
+    ``corroborated`` counts the figures confirmed by a report of another, independent source for the
+    same scope and moment (see :func:`conflicts` for what counts as the same moment). A source whose
+    publisher is marked as a reprint in ``sources`` (``publisher`` containing "reprint") does not count
+    as independent. Verdicts, first match wins:
+
+    * ``conflicting``: two reports of the same thing disagree;
+    * ``single source``: every figure comes from one publication;
+    * ``mostly bounds``: half or more are "more than"/"nearly"-type bounds, so levels are off;
+    * ``corroborated``: at least one figure is confirmed by an independent source;
+    * ``uncorroborated``: several sources, but each figure stands alone (different dates or scopes).
     """
     actual = observations[observations["kind"] == "actual"]
-    disagreeing = conflicts(actual, indicators)
+    disagreeing = conflicts(actual, indicators, window_days=window_days)
     conflicted = set(disagreeing["indicator"]) if not disagreeing.empty else set()
+    reprints: set[str] = set()
+    if sources is not None:
+        reprints = set(sources.index[sources["publisher"].str.contains("reprint", case=False, na=False)])
+    confirmed: dict[str, set[str]] = {}
+    for first, second in _close_pairs(actual, indicators, window_days):
+        independent = first["source_id"] != second["source_id"] and not (
+            {first["source_id"], second["source_id"]} & reprints
+        )
+        if independent and _consistent(first, second, 0.005):
+            confirmed.setdefault(first["indicator"], set()).update({first["figure_id"], second["figure_id"]})
+    bound_words = ["more_than", "less_than", "at_least", "at_most", "nearly"]
     table = actual.groupby("indicator").agg(
         figures=("figure_id", "count"),
         sources=("source_id", "nunique"),
         first=("date", "min"),
         last=("date", "max"),
-        qualified=("qualifier", lambda q: int(q.isin(["more_than", "less_than", "at_least", "at_most",
-                                                      "nearly"]).sum())),
+        qualified=("qualifier", lambda q: int(q.isin(bound_words).sum())),
     )
     table = table[table["figures"] >= min_figures].copy()
+    table["corroborated"] = [len(confirmed.get(indicator, ())) for indicator in table.index]
     table["qualified_%"] = (100 * table["qualified"] / table["figures"]).round(0).astype(int)
     table["first"] = table["first"].dt.strftime("%Y-%m-%d")
     table["last"] = table["last"].dt.strftime("%Y-%m-%d")
@@ -164,11 +197,13 @@ def trust_table(observations: pd.DataFrame, indicators: pd.DataFrame, min_figure
             return "single source"
         if row["qualified_%"] >= 50:
             return "mostly bounds"
-        return "consistent"
+        if row["corroborated"] > 0:
+            return "corroborated"
+        return "uncorroborated"
 
     table["verdict"] = table.apply(verdict, axis=1)
     table["label"] = indicators["label"].reindex(table.index)
-    columns = ["label", "figures", "sources", "first", "last", "qualified_%", "verdict"]
+    columns = ["label", "figures", "sources", "corroborated", "first", "last", "qualified_%", "verdict"]
     return table[columns].sort_values(["verdict", "figures"], ascending=[True, False])
 
 

@@ -34,6 +34,11 @@ def load_panel(data_dir: str | Path | None = None) -> pd.DataFrame:
     return panel_from_exports(Path(data_dir), countries=None)
 
 
+def normalise_codes(country: str, peers: list[str] | None) -> tuple[str, list[str] | None]:
+    """ISO3 codes in upper case with surrounding spaces removed (``" vnm"`` -> ``"VNM"``)."""
+    return country.strip().upper(), None if peers is None else [code.strip().upper() for code in peers]
+
+
 def select(
     panel: pd.DataFrame, country: str, peers: list[str] | None = None, start_year: int = 2003
 ) -> pd.DataFrame:

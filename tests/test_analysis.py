@@ -249,3 +249,28 @@ def test_portal_summary_text_states_the_multiple() -> None:
     )
     text = portal.summary_text(portal.snapshots(observations, ["portal_accounts"]))
     assert "44,200 (09 Feb 2020)" in text and "7.77 million (31 Jul 2023)" in text and "176 times" in text
+
+
+def test_trust_table_needs_an_independent_second_report_to_corroborate() -> None:
+    observations = _obs(
+        [
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "a"),
+            ("level4_services_share", "2019-12-31", 10.76, None, "actual", "national", "b"),  # same moment
+            ("level4_eligible_services_share", "2021-12-31", 96, None, "actual", "national", "a"),
+            ("level4_eligible_services_share", "2022-03-31", 97.3, None, "actual", "national", "b"),  # later
+            ("other_share", "2020-12-31", 20, None, "actual", "national", "a"),
+            ("other_share", "2020-12-31", 20, None, "actual", "national", "a-reprint"),  # a reprint of a
+        ]
+    )
+    registry = REGISTRY.assign(label=REGISTRY.index)
+    sources = pd.DataFrame(
+        {"publisher": ["A", "B", "C (reprint of A)"]},
+        index=pd.Index(["a", "b", "a-reprint"], name="source_id"),
+    )
+    table = audit.trust_table(observations, registry, sources=sources)
+    assert table["verdict"].to_dict() == {
+        "level4_services_share": "corroborated",
+        "level4_eligible_services_share": "uncorroborated",
+        "other_share": "uncorroborated",
+    }
+    assert table.loc["level4_services_share", "corroborated"] == 2

@@ -56,3 +56,8 @@ def test_goal_distance_for_viet_nam_only(panel: pd.DataFrame) -> None:
 @pytest.mark.parametrize(("number", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd")])
 def test_ordinal(number: int, text: str) -> None:
     assert egdi_story.ordinal(number) == text
+
+
+def test_codes_are_normalised() -> None:
+    assert egdi_story.normalise_codes(" vnm", ["tha ", "Khm"]) == ("VNM", ["THA", "KHM"])
+    assert egdi_story.normalise_codes("VNM", None) == ("VNM", None)
