@@ -8,19 +8,44 @@ import pandas as pd
 _LOWER_IS_BETTER = {"at_most", "less_than"}
 
 
+#: An "about" figure this close to its target (relative) cannot say whether the target was met.
+ABOUT_MARGIN = 0.05
+
+
+def target_met(value: float, qualifier: object, target: float, lower_is_better: bool) -> bool | None:
+    """Whether a reported figure meets a target; ``None`` when its qualifier leaves that open.
+
+    A lower bound ("more than 31 %") settles an "at least" target only when the bound itself meets
+    it; an upper bound ("nearly", "less than") only when it misses; an "about" figure within
+    :data:`ABOUT_MARGIN` of the target settles nothing. Mirrored for "lower is better" targets (ranks).
+    """
+    qualifier = None if qualifier is None or pd.isna(qualifier) else str(qualifier)
+    if qualifier == "about" and abs(value - target) <= ABOUT_MARGIN * abs(target):
+        return None
+    meets = value <= target if lower_is_better else value >= target
+    lower_bound = qualifier in ("more_than", "at_least")
+    upper_bound = qualifier in ("less_than", "at_most", "nearly")
+    if (lower_bound and lower_is_better) or (upper_bound and not lower_is_better):
+        return False if not meets else None  # the true value lies beyond the bound, away from the target
+    if (upper_bound and lower_is_better) or (lower_bound and not lower_is_better):
+        return True if meets else None
+    return meets
+
+
 def target_table(
     observations: pd.DataFrame,
     indicators: list[str],
     *,
     tolerance_days: int = 92,
 ) -> pd.DataFrame:
-    """One row per distinct target (indicator, scope, deadline, value) with the actual at its deadline.
+    """One row per distinct target (indicator, scope, deadline, value) with what was reported around it.
 
-    The actual is the figure of the *same indicator and scope* closest to the deadline within
-    ``tolerance_days`` (on either side; the one before wins a tie); a figure of another definition is
-    never used. ``gap`` is actual minus target (for a "lower is better" target such as a rank, a
-    negative gap is good); ``met`` is True/False, or NA when no actual lies close enough. Reprints of
-    the same target are merged and their sources listed together.
+    Only a figure of the *same indicator and scope* dated on or before the deadline (at most
+    ``tolerance_days`` before it; the latest wins) can say whether the target was met; a figure of
+    another definition is never used. When the nearest figure comes after the deadline it is shown as
+    context (``when`` = ``after deadline``) and ``met`` stays NA, since it does not say where the series
+    stood at the deadline. ``gap`` is actual minus target (for a "lower is better" target such as a rank,
+    a negative gap is good). Reprints of the same target are merged and their sources listed together.
     """
     rows = observations[observations["indicator"].isin(indicators)]
     targets = rows[rows["kind"] == "target"]
@@ -40,32 +65,36 @@ def target_table(
         candidates = actuals[
             (actuals["indicator"] == target["indicator"]) & (actuals["scope"] == target["scope"])
         ]
-        distance = (candidates["date"] - target["deadline"]).dt.days
-        close = candidates.assign(distance=distance.abs(), after=distance > 0)
-        close = close[close["distance"] <= tolerance_days].sort_values(["distance", "after", "figure_id"])
+        offset = (candidates["date"] - target["deadline"]).dt.days
+        near = candidates[offset.abs() <= tolerance_days].assign(offset=offset)
+        before = near[near["offset"] <= 0].sort_values(["offset", "figure_id"], ascending=[False, True])
+        after = near[near["offset"] > 0].sort_values(["offset", "figure_id"])
         lower_is_better = target["qualifier"] in _LOWER_IS_BETTER
         record = {
             **target,
             "direction": "at most" if lower_is_better else "at least",
             "actual": float("nan"),
             "actual_date": pd.NaT,
+            "when": "no figure near the deadline",
             "actual_qualifier": None,
             "actual_source": None,
             "gap": float("nan"),
             "met": pd.NA,
         }
-        if not close.empty:
-            best = close.iloc[0]
+        chosen = before if not before.empty else after
+        if not chosen.empty:
+            best = chosen.iloc[0]
             record.update(
                 actual=best["value"],
                 actual_date=best["date"],
+                when="by the deadline" if not before.empty else "after the deadline",
                 actual_qualifier=best["qualifier"],
                 actual_source=best["source_id"],
                 gap=best["value"] - target["target"],
-                met=bool(best["value"] <= target["target"])
-                if lower_is_better
-                else bool(best["value"] >= target["target"]),
             )
+            if not before.empty:
+                met = target_met(best["value"], best["qualifier"], target["target"], lower_is_better)
+                record["met"] = pd.NA if met is None else met
         records.append(record)
     columns = [
         "indicator",
@@ -75,6 +104,7 @@ def target_table(
         "direction",
         "actual",
         "actual_date",
+        "when",
         "gap",
         "met",
         "sources",
@@ -85,6 +115,32 @@ def target_table(
     table = pd.DataFrame(records, columns=columns)
     table["met"] = table["met"].astype("boolean")
     return table.sort_values(["deadline", "indicator", "scope"]).reset_index(drop=True)
+
+
+def target_summary(table: pd.DataFrame) -> str:
+    """Plain sentences on a :func:`target_table`: how many targets were met, missed or cannot be judged."""
+    decided = table[table["met"].notna()]
+    lines = [
+        f"{len(table)} targets: {int(decided['met'].sum())} met and {int((~decided['met']).sum())} missed by "
+        f"their deadline; {len(table) - len(decided)} cannot be judged from the data."
+    ]
+    for row in table.itertuples():
+        head = f"- {row.indicator} ({row.scope}): {row.direction} {row.target:g} by {row.deadline:%d %b %Y}"
+        if pd.isna(row.actual):
+            lines.append(f"{head}: no figure of the same definition near the deadline.")
+        elif row.when == "after the deadline":
+            lines.append(
+                f"{head}: not known at the deadline; the next figure, {row.actual:g} on "
+                f"{row.actual_date:%d %b %Y}, was reported after it."
+            )
+        elif pd.isna(row.met):
+            lines.append(f"{head}: reported {row.actual:g} ({row.actual_qualifier}), too close to call.")
+        else:
+            verdict = "met" if row.met else "missed"
+            lines.append(
+                f"{head}: {verdict}, reported {row.actual:g} on {row.actual_date:%d %b %Y} ({row.gap:+.2f})."
+            )
+    return "\n".join(lines)
 
 
 #: Concepts whose share indicators describe online public services (supply) and their use (dossiers).

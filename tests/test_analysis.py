@@ -179,7 +179,31 @@ def test_target_table_uses_the_same_definition_and_scope_only() -> None:
         and math.isnan(localities["actual"])
     )
     rank = table[table["indicator"] == "un_egdi_rank"].iloc[0]
-    assert rank["direction"] == "at most" and bool(rank["met"]) and rank["gap"] == -5
+    # Reported two weeks after the deadline: shown, but it cannot say where things stood at the deadline.
+    assert rank["direction"] == "at most" and rank["gap"] == -5 and pd.isna(rank["met"])
+    assert rank["when"] == "after the deadline"
+    assert "not known at the deadline" in tracking.target_summary(table)
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "target", "lower_is_better", "expected"),
+    [
+        (31, None, 30, False, True),
+        (31, "about", 30, False, None),  # within 5 % of the target: too close to call
+        (40, "about", 30, False, True),
+        (28, "more_than", 30, False, None),  # at least 28: might be above 30
+        (31, "more_than", 30, False, True),
+        (29, "nearly", 30, False, False),  # just under 29: below 30
+        (31, "nearly", 30, False, None),
+        (71, None, 70, True, False),  # rank 71 misses "top 70"
+        (72, "less_than", 70, True, None),
+        (68, "less_than", 70, True, True),
+    ],
+)
+def test_target_met_respects_bounds(
+    value: float, qualifier: str | None, target: float, lower_is_better: bool, expected: bool | None
+) -> None:
+    assert tracking.target_met(value, qualifier, target, lower_is_better) is expected
 
 
 def test_trust_table_verdicts() -> None:
