@@ -10,7 +10,9 @@
 * the chosen model's forecast with a prediction interval at ``level``;
 * the indicator's targets: the probability of meeting each by its deadline and the date the central
   forecast crosses it; for deadlines the data have passed, the actual outcome beside what a forecast from
-  the data *before* the deadline said;
+  the data *before* the deadline said. Only an actual dated on or before the deadline (within
+  ``OUTCOME_TOLERANCE_DAYS``) decides the outcome; a figure reported after the deadline is shown as context
+  and the outcome is then "not known at the deadline";
 * when ``cutoff`` hides later actuals: those actuals against the forecast, and a sentence on how it fared.
 
 Sentences are generated from the numbers, so they stay true for any parameters. :func:`plot_fan` draws the
@@ -19,7 +21,12 @@ fan chart (actuals, central forecast, interval, targets).
 **The EGDI rank** (indicator ``un_egdi_rank``) comes from the UN panel, not from the press figures: the
 country's rank per survey is turned into a percentile (``100 * (N - rank) / (N - 1)``, 100 = first) and the
 percentile is forecast as a bounded share. Ranks are never extrapolated raw; the stated rank targets
-("top 70 by 2025") become percentile targets with N = 193 (the UN member states ranked since 2014).
+("top 70 by 2025") become percentile targets with N = 193 (the UN member states ranked since 2014). The rank
+only changes when a survey is released (every two years, around July), so a rank target is read at the last
+survey expected on or before its deadline (:func:`~egovanalysis.targets.survey_target`): when no survey is
+expected between the last one and the deadline, the last survey decides it ("decided by the 2024 survey:
+rank 71; no survey is expected before the deadline"), otherwise the probability is taken at the date of
+the last expected survey.
 """
 
 from __future__ import annotations
@@ -50,7 +57,14 @@ from egovanalysis.forecast import (
     rank_to_percentile,
     series_for,
 )
-from egovanalysis.targets import crossing_date, evaluate_past_target, target_met, target_probability
+from egovanalysis.targets import (
+    SurveyTarget,
+    crossing_date,
+    deadline_outcome,
+    evaluate_past_target,
+    survey_target,
+    target_probability,
+)
 
 __all__ = [
     "CROSSING_WINDOW_YEARS",
@@ -74,7 +88,8 @@ HEADLINE_INDICATORS: tuple[str, ...] = ("level4_services_share", "portal_account
 UN_MEMBERS = 193
 #: How far after the last observation the central forecast is searched for a target crossing (years).
 CROSSING_WINDOW_YEARS = 10
-#: An actual within this many days of a deadline counts as its outcome (as in ``evaluate_past_target``).
+#: An actual dated on or before a deadline, at most this many days before it, counts as its outcome (as in
+#: ``evaluate_past_target``); a later one is shown as context only.
 OUTCOME_TOLERANCE_DAYS = 92
 
 #: Short names for chart titles and headlines (others use the registry label).
@@ -259,11 +274,20 @@ class ForecastResult:
             note += f"; central rank about {rank} of {UN_MEMBERS}"
         out = [{"label": f"{self.label}, central forecast for {_date(last['date'])}", "value": value,
                 "unit": "" if unit == "percentile" else unit, "source": source, "note": note}]
-        for row in self.targets.itertuples(index=False):
-            if row.status == "ahead" and pd.notna(row.p_met):
-                out.append({"label": f"{self.label}: chance of {row.target} by {row.deadline}",
-                            "value": int(round(100 * row.p_met)), "unit": "%", "source": source,
-                            "note": "a rough statement of uncertainty from a simple model"})
+        for row in self.targets.to_dict("records"):
+            if row["status"] == "ahead" and pd.notna(row["p_met"]):
+                note = "a rough statement of uncertainty from a simple model"
+                if row["evaluated at"] != row["deadline"]:
+                    note = f"at the last survey expected by the deadline ({row['evaluated at']}); {note}"
+                out.append({"label": f"{self.label}: chance of {row['target']} by {row['deadline']}",
+                            "value": int(round(100 * row["p_met"])), "unit": "%", "source": source,
+                            "note": note})
+            elif row["status"] == "decided" and row["evaluated at"] and (
+                    row["evaluated at"] <= row["forecast from data up to"]):  # decided by the data used
+                out.append({"label": f"{self.label}: {row['target']} by {row['deadline']}",
+                            "value": {"yes": "met", "no": "not met"}.get(row["met"], row["met"]),
+                            "unit": "", "source": f"UN E-Government Survey panel ({EGDI_SOURCE_ID})",
+                            "note": row["note"]})
         return out
 
 
@@ -319,20 +343,6 @@ def _target_rows(observations: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return out.rename(columns={"source_id": "source_ids"})[columns]
 
 
-def _outcome(actuals: pd.Series, value: float, deadline: pd.Timestamp,
-             direction: str) -> tuple[pd.Timestamp | None, float | None, str, bool | None]:
-    """The actual nearest the deadline within the tolerance (ties: on or before), as evaluate_past_target."""
-    offsets = np.asarray((actuals.index - deadline) / pd.Timedelta(days=1), dtype=float)
-    within = np.flatnonzero(np.abs(offsets) <= OUTCOME_TOLERANCE_DAYS)
-    if not len(within):
-        return None, None, "", None
-    best = min(within, key=lambda i: (abs(offsets[i]), offsets[i] > 0))
-    date = actuals.index[best]
-    qualifier = (actuals.attrs.get("qualifiers") or {}).get(date.strftime("%Y-%m-%d"), "")
-    actual = float(actuals.iloc[best])
-    return date, actual, qualifier, target_met(actual, qualifier, value, direction)
-
-
 def _target_text(indicator: str, value: float, direction: str, unit: str) -> tuple[str, float, str]:
     """(label, value on the modelled scale, direction on the modelled scale) of a target."""
     if indicator == EGDI_INDICATOR:
@@ -344,12 +354,73 @@ def _target_text(indicator: str, value: float, direction: str, unit: str) -> tup
     return f"{sign} {format_value(value, unit)}", value, direction
 
 
+def _qualified(value: float | None, qualifier: str, unit: str) -> str:
+    words = _QUALIFIER_WORDS.get(qualifier, qualifier)
+    return f"{words} {format_value(value, unit)}" if words else format_value(value, unit)
+
+
+def _survey_rank(actuals: pd.Series, date: pd.Timestamp, value: float) -> int:
+    """The rank reported in the survey of ``date`` (the panel's), else the rank of the percentile."""
+    ranks = actuals.attrs.get("ranks")
+    if isinstance(ranks, pd.Series) and date in ranks.index:
+        return int(ranks.loc[date])
+    return int(np.rint(percentile_to_rank(value, UN_MEMBERS)))
+
+
+def _survey_decision(actuals: pd.Series, outcome: SurveyTarget) -> str:
+    """Why a survey target is decided: 'decided by the 2024 survey: rank 71; no survey is expected ...'."""
+    date = pd.Timestamp(outcome.survey_date)
+    rank = _survey_rank(actuals, date, float(outcome.survey_value))
+    text = f"decided by the {date.year} survey: rank {rank}"
+    if outcome.deadline >= actuals.index[-1]:
+        text += (f"; no survey is expected before the deadline (the next around "
+                 f"{_date(outcome.next_survey)})")
+    return text
+
+
+def _deadline_row(actuals: pd.Series, value: float, deadline: pd.Timestamp, way: str, unit: str,
+                  past: bool) -> dict[str, str]:
+    """Actual, met and note of a target: only a figure dated on or before the deadline decides it."""
+    outcome = deadline_outcome(actuals, value, deadline, direction=way,
+                               tolerance_days=OUTCOME_TOLERANCE_DAYS)
+    later = ""
+    if outcome.later_date is not None:
+        later = (f"next report: {_qualified(outcome.later_value, outcome.later_qualifier, unit)} on "
+                 f"{_date(outcome.later_date)}, reported after the deadline")
+    if outcome.date is None:
+        if not past:
+            return {"actual": "not yet known", "met": "not yet known", "note": ""}
+        note = f"no figure dated on or before the deadline (within {OUTCOME_TOLERANCE_DAYS} days)"
+        return {"actual": later or "no figure near the deadline", "met": "not known at the deadline",
+                "note": note}
+    actual = f"{_qualified(outcome.value, outcome.qualifier, unit)} ({_date(outcome.date)})"
+    if outcome.met is not None:
+        return {"actual": actual, "met": "yes" if outcome.met else "no", "note": ""}
+    quals = set(outcome.qualifier.split("|"))
+    if quals & {"about", "nearly"} and not quals & set(_QUALIFIER_WORDS) - {"about", "nearly"}:
+        note = "an approximate figure too close to the target to tell"
+    else:
+        note = "a qualified figure that cannot settle it"
+    if later:
+        actual += f"; {later}"
+    return {"actual": actual, "met": "not known at the deadline", "note": note}
+
+
 def _targets_table(
     series: pd.Series, actuals: pd.Series, targets: pd.DataFrame, model: str, level: float,
     cutoff: pd.Timestamp | None, indicator: str, unit: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The targets table (one row per target) and the target points to draw (modelled scale)."""
+    """The targets table (one row per target) and the target points to draw (modelled scale).
+
+    Past targets (``status`` "passed") are judged only on an actual dated on or before the deadline (see
+    :func:`~egovanalysis.targets.deadline_outcome`); a figure reported after it is shown as context and
+    the outcome is "not known at the deadline". The EGDI rank is read at the last survey expected on or
+    before the deadline (:func:`~egovanalysis.targets.survey_target`): when no survey is expected between
+    the last one and the deadline, that survey decides the target (``status`` "decided", ``p_met`` 1 or
+    0), otherwise the probability is the forecast's at the expected survey (column ``evaluated at``).
+    """
     digits = _decimals(unit)
+    survey = indicator == EGDI_INDICATOR
     rows: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
     for target in targets.itertuples(index=False):
@@ -358,28 +429,43 @@ def _targets_table(
         points.append({"deadline": deadline, "value": value, "label": label})
         row: dict[str, Any] = {"target": label, "deadline": _date(deadline), "source": target.source_ids}
         past = deadline <= actuals.index[-1]
-        row["status"] = "passed" if past else "ahead"
+        outcome = survey_target(actuals, value, deadline, direction=way) if survey else None
+        decided = outcome is not None and outcome.decided
+        row["status"] = "passed" if past else "decided" if decided else "ahead"
         train_end = deadline - pd.Timedelta(days=1)
         if cutoff is not None:
             train_end = min(train_end, cutoff)
         train = series[series.index <= train_end]
         train.attrs = dict(series.attrs)
-        row.update({"forecast from data up to": "", "p_met": np.nan, "central at deadline": np.nan,
-                    f"interval ({level:.0%})": "", "central crosses": "", "actual": "", "met": ""})
+        row.update({"forecast from data up to": "", "evaluated at": "", "p_met": np.nan, "central": np.nan,
+                    f"interval ({level:.0%})": "", "central crosses": "", "actual": "", "met": "",
+                    "note": ""})
         forecast_ok = len(train) >= 3
+        at = deadline
+        interval = ""
         if forecast_ok:
             try:
                 fitted = fit(train, model)
-                if past:
+                if survey:
+                    reading = survey_target(train, value, deadline, model=model, level=level, direction=way)
+                    at = reading.read_at
+                    p, central, lower, upper = (reading.probability, reading.central, reading.lower,
+                                                reading.upper)
+                    if not reading.decided:
+                        interval = f"{lower:,.{digits}f} to {upper:,.{digits}f}"
+                elif past:
                     verdict = evaluate_past_target(actuals, value, deadline, cutoff=train_end, model=model,
                                                    level=level, direction=way,
                                                    tolerance_days=OUTCOME_TOLERANCE_DAYS)
                     p, central, lower, upper = (verdict.probability, verdict.central, verdict.lower,
                                                 verdict.upper)
+                    interval = f"{lower:,.{digits}f} to {upper:,.{digits}f}"
                 else:
                     p = target_probability(train, value, deadline, model=model, direction=way)
-                    at = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
-                    central, lower, upper = float(at["mean"]), float(at["lower"]), float(at["upper"])
+                    at_row = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
+                    central, lower, upper = (float(at_row["mean"]), float(at_row["lower"]),
+                                             float(at_row["upper"]))
+                    interval = f"{lower:,.{digits}f} to {upper:,.{digits}f}"
             except ForecastError as exc:
                 forecast_ok = False
                 row["forecast from data up to"] = f"no forecast: {exc}"
@@ -394,25 +480,26 @@ def _targets_table(
             else:
                 crossed = _date(crossing)
             row.update({
-                "forecast from data up to": _date(train.index[-1]), "p_met": round(float(p), 2),
-                "central at deadline": round(central, digits),
-                f"interval ({level:.0%})": f"{lower:,.{digits}f} to {upper:,.{digits}f}",
-                "central crosses": crossed,
+                "forecast from data up to": _date(train.index[-1]), "evaluated at": _date(at),
+                "p_met": round(float(p), 2), "central": round(central, digits),
+                f"interval ({level:.0%})": interval, "central crosses": crossed,
             })
-        date, actual, qualifier, met = _outcome(actuals, value, deadline, way)
-        if past or date is not None:
-            if date is None:
-                row["actual"], row["met"] = "no figure near the deadline", "unknown"
+        if outcome is not None:
+            if decided:
+                date = pd.Timestamp(outcome.survey_date)
+                rank = _survey_rank(actuals, date, float(outcome.survey_value))
+                row["actual"] = f"rank {rank} ({date.year} survey)"
+                row["met"] = {True: "yes", False: "no", None: "not known at the deadline"}[outcome.met]
+                row["note"] = _survey_decision(actuals, outcome)
             else:
-                words = _QUALIFIER_WORDS.get(qualifier, qualifier)
-                prefix = f"{words} " if words else ""
-                row["actual"] = f"{prefix}{format_value(actual, unit)} ({_date(date)})"
-                row["met"] = {True: "yes", False: "no", None: "open"}[met]
+                row["actual"], row["met"] = "not yet known", "not yet known"
+                row["note"] = (f"read at the last survey expected on or before the deadline "
+                               f"({_date(outcome.read_at)})")
         else:
-            row["actual"], row["met"] = "not yet known", "not yet known"
+            row.update(_deadline_row(actuals, value, deadline, way, unit, past))
         rows.append(row)
-    columns = ["target", "deadline", "source", "status", "forecast from data up to", "p_met",
-               "central at deadline", f"interval ({level:.0%})", "central crosses", "actual", "met"]
+    columns = ["target", "deadline", "source", "status", "forecast from data up to", "evaluated at", "p_met",
+               "central", f"interval ({level:.0%})", "central crosses", "actual", "met", "note"]
     return pd.DataFrame(rows, columns=columns), pd.DataFrame(points, columns=["deadline", "value", "label"])
 
 
@@ -529,17 +616,33 @@ def _targets_summary(targets: pd.DataFrame, unit: str) -> str:
     if targets.empty:
         return "No national target is recorded for this indicator."
     parts = []
-    for row in targets.itertuples(index=False):
-        head = f"{row.target} by {row.deadline}"
-        said = ("no forecast could be made from the data before it" if pd.isna(row.p_met)
-                else f"the forecast from data up to {row[4]} gave it a {_pct(row.p_met)} chance "
-                     f"(central {format_value(float(row[6]), unit)}; central forecast crosses it: {row[8]})")
-        if row.status == "passed":
-            parts.append(f"{head}: deadline passed; {said}; actual {row.actual}, met: {row.met}")
+    rough = False
+    for row in targets.to_dict("records"):
+        head = f"{row['target']} by {row['deadline']}"
+        origin, at = str(row["forecast from data up to"]), str(row["evaluated at"])
+        said = ""
+        if pd.isna(row["p_met"]):
+            said = "no forecast could be made from the data before it"
+        elif not at <= origin:  # a forecast, not a survey already observed
+            rough = True
+            where = "" if at == row["deadline"] else f" at the last survey expected by the deadline, {at}"
+            said = (f"the forecast from data up to {origin} gave it a {_pct(row['p_met'])} chance{where} "
+                    f"(central {format_value(float(row['central']), unit)}; central forecast crosses it: "
+                    f"{row['central crosses']})")
+        met, note = row["met"], row["note"]
+        if met in ("yes", "no"):
+            outcome = f"actual {row['actual']}, met: {met}"
+        else:
+            outcome = f"outcome {met}" + (f": {note}" if note else "") + f"; {row['actual']}"
+        if row["status"] == "decided":
+            verdict = {"yes": "met", "no": "not met"}.get(met, met)
+            parts.append(f"{head}: {note}, so it is {verdict}" + (f"; {said}" if said else ""))
+        elif row["status"] == "passed":
+            parts.append(f"{head}: deadline passed; " + (f"{said}; " if said else "") + outcome)
         else:
             parts.append(f"{head}: {said}")
     text = "Targets: " + ". ".join(parts) + "."
-    if targets["p_met"].notna().any():
+    if rough:
         text += " These probabilities come from one simple model fitted to a few points; read them as rough."
     return text
 

@@ -14,6 +14,17 @@ members).
 **"By the deadline"** is read as the value *at* the deadline. For cumulative counts (which only grow) that is
 the same thing; for shares and ranks, a target touched earlier and lost again by the deadline counts as not
 met.
+
+**Past targets are judged only on figures dated on or before the deadline** (:func:`deadline_outcome`). A
+figure reported after the deadline says nothing certain about where the value stood at the deadline: it is
+kept as context, and the outcome is then unknown (``None``), never met or missed. An approximate figure
+("about x", "nearly x") within :data:`APPROX_MARGIN` of the target (relative) cannot settle it either.
+
+**Survey series** (the UN E-Government Survey's rank, every two years, dated 1 July of the survey year) only
+change when a survey is released. A target on such a series is read at the last survey expected on or
+before its deadline (:func:`survey_target`): if no survey is expected between the last one observed and
+the deadline, that last survey decides the target (probability 1 or 0); otherwise the probability is the
+forecast's at the date of the last expected survey, not at the deadline.
 """
 
 from __future__ import annotations
@@ -36,14 +47,28 @@ from egovanalysis.forecast import (
 )
 
 __all__ = [
+    "APPROX_MARGIN",
+    "SURVEY_EVERY_YEARS",
+    "DeadlineOutcome",
     "PastTarget",
+    "SurveyTarget",
     "crossing_date",
+    "deadline_outcome",
     "evaluate_past_target",
+    "survey_read_date",
+    "survey_target",
     "target_met",
     "target_probability",
 ]
 
 DIRECTIONS = ("at_least", "at_most")
+#: An "about"/"nearly" figure within this fraction of the target's value (relative) cannot settle the
+#: target: "about 31 %" against a 30 % target is left open.
+APPROX_MARGIN = 0.05
+#: Years between two UN E-Government Surveys (2020, 2022, 2024, ...; each released around July).
+SURVEY_EVERY_YEARS = 2
+_BOUND_QUALIFIERS = frozenset({"more_than", "at_least", "less_than", "at_most"})
+_APPROX_QUALIFIERS = frozenset({"about", "nearly"})
 
 
 def _direction(direction: str | None, measure: str | None) -> str:
@@ -159,14 +184,38 @@ def crossing_date(
 
 
 @dataclass(frozen=True)
+class DeadlineOutcome:
+    """What the actuals say about a target at its deadline (see :func:`deadline_outcome`).
+
+    ``date``/``value``/``qualifier``/``offset_days`` describe the deciding figure: the latest actual dated on
+    or before the deadline within the tolerance (``None`` when there is none; ``offset_days`` <= 0).
+    ``met`` is True/False when that figure settles the target, None otherwise (no such figure, a bound that
+    cannot settle it, or an approximate figure too close to the target). ``later_*`` describe the first
+    actual *after* the deadline within the tolerance: context only, it never decides the outcome.
+    """
+
+    date: pd.Timestamp | None
+    value: float | None
+    qualifier: str
+    offset_days: int | None
+    met: bool | None
+    later_date: pd.Timestamp | None = None
+    later_value: float | None = None
+    later_qualifier: str = ""
+
+
+@dataclass(frozen=True)
 class PastTarget:
     """How a past target fared, beside what a forecast made before the deadline said.
 
-    ``actual_*`` describe the actual value used as the outcome (see :func:`evaluate_past_target`); ``met``
-    is True/False when the figure settles it and None when a qualified figure leaves it open (e.g. "more
-    than 28 %" against a 30 % target) or there is no actual within the tolerance. ``probability`` is the
-    forecast's probability of meeting the target, ``central``/``lower``/``upper`` its central value and
-    interval at the deadline, from data up to ``cutoff`` (the last of which is ``forecast_origin``).
+    ``actual_*`` describe the actual value used as the outcome, always dated on or before the deadline (see
+    :func:`evaluate_past_target`); ``met`` is True/False when the figure settles it and None when it cannot
+    be known at the deadline: no actual on or before the deadline within the tolerance, a qualified figure
+    that leaves it open (e.g. "more than 28 %" against a 30 % target) or an approximate figure too close to
+    the target. ``later_*`` describe the first actual after the deadline within the tolerance (context
+    only: it never decides ``met``). ``probability`` is the forecast's probability of meeting the target,
+    ``central``/``lower``/``upper`` its central value and interval at the deadline, from data up to
+    ``cutoff`` (the last of which is ``forecast_origin``).
     """
 
     target_value: float
@@ -185,25 +234,42 @@ class PastTarget:
     lower: float
     upper: float
     level: float
+    later_date: pd.Timestamp | None = None
+    later_value: float | None = None
+    later_qualifier: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (e.g. a row of a summary table)."""
         return dict(self.__dict__)
 
 
-def target_met(value: float, qualifier: str, target: float, direction: str) -> bool | None:
+def target_met(value: float, qualifier: str, target: float, direction: str, *,
+               approx_margin: float = APPROX_MARGIN) -> bool | None:
     """Whether a (possibly qualified) figure shows the target met: True, False, or None when it cannot tell.
 
     A lower bound ("more than x", "at least x") proves an ``at_least`` target met when x reaches it and
     leaves it open otherwise; an upper bound ("less than x", "at most x") proves it missed when x is below
-    it. ``about``/``nearly`` and plain figures are taken at face value. ``at_most`` targets mirror this.
+    it. ``at_most`` targets mirror this. Plain figures are taken at face value. An approximate figure
+    ("about x", "nearly x") within ``approx_margin`` of the target (relative to the target's value) cannot
+    settle it (None); further away it is taken at face value. "Nearly x" is read as a little *below* x, so
+    "nearly x" with x at or below the target settles it (an ``at_least`` target missed, an ``at_most``
+    target met).
     """
+    if direction not in DIRECTIONS:
+        raise ForecastError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     quals = {q for q in str(qualifier or "").split("|") if q}
+    if quals & _APPROX_QUALIFIERS and not quals & _BOUND_QUALIFIERS:
+        if quals & _APPROX_QUALIFIERS == {"nearly"} and value <= target:
+            return direction == "at_most"  # the value is a little under x <= target
+        if abs(value - target) <= approx_margin * abs(target):
+            return None
+        return bool(value >= target) if direction == "at_least" else bool(value <= target)
     if direction == "at_most":
         # Mirror: an at_most target on x is an at_least target on -x, with the bounds swapped.
         swap = {"more_than": "less_than", "at_least": "at_most",
                 "less_than": "more_than", "at_most": "at_least"}
-        return target_met(-value, "|".join(swap.get(q, q) for q in quals), -target, "at_least")
+        return target_met(-value, "|".join(swap.get(q, q) for q in quals), -target, "at_least",
+                          approx_margin=approx_margin)
     strict_lower, weak_lower = "more_than" in quals, "at_least" in quals
     strict_upper, weak_upper = "less_than" in quals, "at_most" in quals
     if (strict_lower or weak_lower) and (strict_upper or weak_upper):
@@ -217,6 +283,52 @@ def target_met(value: float, qualifier: str, target: float, direction: str) -> b
     return bool(value >= target)
 
 
+def _qualifier(series: pd.Series, date: pd.Timestamp) -> str:
+    return str((series.attrs.get("qualifiers") or {}).get(pd.Timestamp(date).strftime("%Y-%m-%d"), ""))
+
+
+def deadline_outcome(
+    series: pd.Series | pd.DataFrame,
+    target_value: float,
+    deadline: Any,
+    *,
+    direction: str | None = None,
+    measure: str | None = None,
+    tolerance_days: int = 92,
+    approx_margin: float = APPROX_MARGIN,
+) -> DeadlineOutcome:
+    """Whether the actuals show a target met by its deadline, from figures dated on or before it only.
+
+    The deciding figure is the latest actual dated on or before ``deadline`` and at most ``tolerance_days``
+    (default 92, about a quarter) before it; ``met`` is judged by :func:`target_met`. A figure dated after
+    the deadline never decides: it says where the value stood later, not at the deadline (a share reported
+    at 31 % three months after a 30 % deadline may have been below 30 % at the deadline). The first such
+    figure within the tolerance is returned as context (``later_*``). With no figure on or before the
+    deadline within the tolerance, the outcome is unknown (``met`` is None). For ranks the outcome is
+    judged on the rank as reported (``direction`` defaults to ``at_most`` for ``measure="rank"``).
+    """
+    s = _coerce(series)
+    measure = measure if measure is not None else s.attrs.get("measure")
+    way = _direction(direction, measure)
+    deadline = pd.Timestamp(deadline)
+    offsets = np.asarray((s.index - deadline) / pd.Timedelta(days=1), dtype=float)
+    before = np.flatnonzero((offsets <= 0) & (offsets >= -tolerance_days))
+    after = np.flatnonzero((offsets > 0) & (offsets <= tolerance_days))
+    later: dict[str, Any] = {}
+    if len(after):
+        first = int(after[np.argmin(offsets[after])])
+        later = {"later_date": s.index[first], "later_value": float(s.iloc[first]),
+                 "later_qualifier": _qualifier(s, s.index[first])}
+    if not len(before):
+        return DeadlineOutcome(None, None, "", None, None, **later)
+    best = int(before[np.argmax(offsets[before])])
+    date = s.index[best]
+    value = float(s.iloc[best])
+    qualifier = _qualifier(s, date)
+    met = target_met(value, qualifier, float(target_value), way, approx_margin=approx_margin)
+    return DeadlineOutcome(date, value, qualifier, int(offsets[best]), met, **later)
+
+
 def evaluate_past_target(
     series: pd.Series | pd.DataFrame,
     target_value: float,
@@ -226,6 +338,7 @@ def evaluate_past_target(
     model: str,
     level: float = 0.8,
     tolerance_days: int = 92,
+    approx_margin: float = APPROX_MARGIN,
     measure: str | None = None,
     unit: str | None = None,
     direction: str | None = None,
@@ -235,11 +348,13 @@ def evaluate_past_target(
 ) -> PastTarget:
     """The actual outcome of a past target beside the forecast made from data up to ``cutoff``.
 
-    **Outcome.** The actual observation nearest to the deadline within ``tolerance_days`` (default 92, about
-    a quarter); on a tie the one on or before the deadline wins. Its date, value, qualifier and offset in
-    days (negative = before the deadline) are returned, and ``met`` is judged by :func:`target_met` (a
-    qualified figure may leave it open). With no observation within the tolerance, the outcome is unknown
-    (``None``). For ranks the outcome is judged on the rank as reported.
+    **Outcome** (:func:`deadline_outcome`). The latest actual dated on or before the deadline, at most
+    ``tolerance_days`` (default 92, about a quarter) before it. Its date, value, qualifier and offset in
+    days (zero or negative) are returned, and ``met`` is judged by :func:`target_met` (a qualified figure,
+    or an approximate one within ``approx_margin`` of the target, may leave it open). A figure dated after
+    the deadline never decides the outcome; the first one within the tolerance is returned as context
+    (``later_*``). With no actual on or before the deadline within the tolerance, the outcome is unknown at
+    the deadline (``met`` is None). For ranks the outcome is judged on the rank as reported.
 
     **Forecast.** ``model`` fitted on the observations dated on or before ``cutoff`` (which must be before
     the deadline), evaluated at the deadline: probability of meeting the target, central value and the
@@ -253,18 +368,8 @@ def evaluate_past_target(
     cutoff = pd.Timestamp(cutoff)
     if cutoff >= deadline:
         raise ForecastError(f"the cutoff ({cutoff.date()}) must be before the deadline ({deadline.date()})")
-    offsets = np.asarray((s.index - deadline) / pd.Timedelta(days=1), dtype=float)
-    within = np.flatnonzero(np.abs(offsets) <= tolerance_days)
-    actual_date = actual_value = offset = None
-    qualifier = ""
-    met: bool | None = None
-    if len(within):
-        best = min(within, key=lambda i: (abs(offsets[i]), offsets[i] > 0))
-        actual_date = s.index[best]
-        actual_value = float(s.iloc[best])
-        offset = int(offsets[best])
-        qualifier = (s.attrs.get("qualifiers") or {}).get(actual_date.strftime("%Y-%m-%d"), "")
-        met = target_met(actual_value, qualifier, float(target_value), way)
+    outcome = deadline_outcome(s, target_value, deadline, direction=way, measure=measure,
+                               tolerance_days=tolerance_days, approx_margin=approx_margin)
     train = s[s.index <= cutoff]
     train.attrs = dict(s.attrs)
     if isinstance(n_ranked, pd.Series):
@@ -276,9 +381,153 @@ def evaluate_past_target(
     probability = _probability(fitted, target_value, deadline, way, n_ranked_target)
     row = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
     return PastTarget(
-        target_value=float(target_value), deadline=deadline, direction=way, actual_date=actual_date,
-        actual_value=actual_value, actual_qualifier=qualifier, actual_offset_days=offset, met=met,
-        model=model, cutoff=cutoff, forecast_origin=fitted.last_date, probability=probability,
-        central=float(row["mean"]), lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
+        target_value=float(target_value), deadline=deadline, direction=way, actual_date=outcome.date,
+        actual_value=outcome.value, actual_qualifier=outcome.qualifier,
+        actual_offset_days=outcome.offset_days, met=outcome.met, model=model, cutoff=cutoff,
+        forecast_origin=fitted.last_date, probability=probability, central=float(row["mean"]),
+        lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
+        later_date=outcome.later_date, later_value=outcome.later_value,
+        later_qualifier=outcome.later_qualifier,
     )
 
+
+# --------------------------------------------------------------------------------------------------------
+# Survey series (the UN E-Government Survey: every two years)
+# --------------------------------------------------------------------------------------------------------
+
+
+def survey_read_date(
+    last_survey: Any, deadline: Any, *, every_years: int = SURVEY_EVERY_YEARS
+) -> pd.Timestamp:
+    """The date of the last survey expected on or before ``deadline``.
+
+    Surveys are expected every ``every_years`` years after ``last_survey`` (the last one observed), on the
+    same day of the year (the EGDI panel dates each survey 1 July of its year). When the next expected
+    survey falls after the deadline, ``last_survey`` itself is returned: the value standing at the deadline
+    is the last observed one. The deadline must not be before ``last_survey``.
+
+    >>> survey_read_date("2024-07-01", "2025-12-31")
+    Timestamp('2024-07-01 00:00:00')
+    >>> survey_read_date("2024-07-01", "2026-12-31")
+    Timestamp('2026-07-01 00:00:00')
+    """
+    last = pd.Timestamp(last_survey)
+    deadline = pd.Timestamp(deadline)
+    if every_years < 1:
+        raise ForecastError(f"every_years must be a whole number of years >= 1, not {every_years!r}")
+    if deadline < last:
+        raise ForecastError(f"the deadline ({deadline.date()}) is before the last survey ({last.date()})")
+    steps = 0
+    while last + pd.DateOffset(years=(steps + 1) * every_years) <= deadline:
+        steps += 1
+    return pd.Timestamp(last + pd.DateOffset(years=steps * every_years))
+
+
+@dataclass(frozen=True)
+class SurveyTarget:
+    """A target on a survey series, read at the last survey expected on or before its deadline.
+
+    ``read_at`` is that survey's date. ``decided`` is True when that survey is already observed
+    (``survey_date``/``survey_value`` are then its date and value, ``met`` the outcome and ``probability``
+    1.0 or 0.0); otherwise the survey is still to come, ``met`` is None, and ``probability``,
+    ``central``/``lower``/``upper`` are the forecast's at ``read_at`` (NaN without a model). For a decided
+    target ``central``, ``lower`` and ``upper`` are the survey's value. ``next_survey`` is the first
+    survey expected after the last one observed.
+    """
+
+    target_value: float
+    deadline: pd.Timestamp
+    direction: str
+    read_at: pd.Timestamp
+    decided: bool
+    survey_date: pd.Timestamp | None
+    survey_value: float | None
+    met: bool | None
+    next_survey: pd.Timestamp
+    probability: float
+    central: float
+    lower: float
+    upper: float
+    level: float
+    model: str | None
+    forecast_origin: pd.Timestamp | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (e.g. a row of a summary table)."""
+        return dict(self.__dict__)
+
+
+def survey_target(
+    series: pd.Series | pd.DataFrame,
+    target_value: float,
+    deadline: Any,
+    *,
+    model: str | None = None,
+    level: float = 0.8,
+    every_years: int = SURVEY_EVERY_YEARS,
+    measure: str | None = None,
+    unit: str | None = None,
+    direction: str | None = None,
+    n_ranked: Any = None,
+    n_ranked_target: float | None = None,
+    seed: int = 0,
+) -> SurveyTarget:
+    """A target on a survey series (e.g. the EGDI rank), read at the last survey expected by the deadline.
+
+    A survey series only changes when a survey is released (the UN E-Government Survey: every
+    ``every_years`` = 2 years, dated 1 July of the survey year), so the value standing at the deadline is
+    that of the last survey released on or before it. The forecast's value *at the deadline* would be
+    meaningless between surveys.
+
+    * **Decided.** When no survey is expected between the last observed one and the deadline
+      (:func:`survey_read_date`), or the deadline is before the last observed survey, the outcome is
+      already known: the last observed survey on or before the deadline decides it (``decided=True``,
+      ``met`` from :func:`target_met`, probability 1.0 or 0.0). Example: last survey 2024 (1 July), deadline
+      2025-12-31: the next survey is expected mid-2026, so the 2024 rank decides.
+    * **To come.** Otherwise the probability (and central value and ``level`` interval) is ``model``'s at
+      the date of the last survey expected on or before the deadline (deadline 2026-12-31 after a 2024
+      survey: at 2026-07-01), not at the deadline. Without ``model`` they are NaN.
+
+    ``direction``, ``unit``, ``n_ranked`` and ``n_ranked_target`` are as in :func:`target_probability`;
+    for ranks a decided outcome is judged on the rank as reported.
+    """
+    s = _coerce(series)
+    _check_unit(s, unit)
+    if s.empty:
+        raise ForecastError("the survey series is empty")
+    measure = measure if measure is not None else s.attrs.get("measure")
+    way = _direction(direction, measure)
+    deadline = pd.Timestamp(deadline)
+    last = s.index[-1]
+    next_survey = pd.Timestamp(last + pd.DateOffset(years=every_years))
+    if deadline < last:
+        observed = s[s.index <= deadline]
+        if observed.empty:
+            raise ForecastError(f"no survey on or before the deadline ({deadline.date()})")
+        read_at = observed.index[-1]
+    else:
+        read_at = survey_read_date(last, deadline, every_years=every_years)
+    nan = float("nan")
+    if read_at in s.index:
+        value = float(s.loc[read_at])
+        met = target_met(value, _qualifier(s, read_at), float(target_value), way)
+        probability = nan if met is None else float(met)
+        return SurveyTarget(
+            target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at,
+            decided=True, survey_date=read_at, survey_value=value, met=met, next_survey=next_survey,
+            probability=probability, central=value, lower=value, upper=value, level=float(level),
+            model=model, forecast_origin=last,
+        )
+    probability = central = lower = upper = nan
+    origin = None
+    if model is not None:
+        fitted = fit(s, model, measure=measure, n_ranked=n_ranked, seed=seed)
+        probability = _probability(fitted, target_value, read_at, way, n_ranked_target)
+        row = fitted.forecast(0.0, level=level, dates=[read_at]).iloc[0]
+        central, lower, upper = float(row["mean"]), float(row["lower"]), float(row["upper"])
+        origin = fitted.last_date
+    return SurveyTarget(
+        target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at, decided=False,
+        survey_date=None, survey_value=None, met=None, next_survey=next_survey, probability=probability,
+        central=central, lower=lower, upper=upper, level=float(level), model=model, forecast_origin=origin,
+    )

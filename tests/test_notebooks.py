@@ -77,7 +77,7 @@ def test_egdi_tells_thailands_story_among_chosen_peers(run: RefreshResult) -> No
 def test_online_services_for_localities(run: RefreshResult) -> None:
     text = _printed(run, "03-online-services")
     assert "at scope 'localities'" in text
-    assert "full_process_dossiers_share (localities): at least 30 by 31 Dec 2024: missed, reported 18.54" in text
+    assert "(localities): at least 30 by 31 Dec 2024: missed, reported 18.54" in text
 
 
 def test_portal_adoption_with_two_metrics(run: RefreshResult) -> None:

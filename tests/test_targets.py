@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from egovanalysis.forecast import ForecastError, egdi_rank_series, fit, forecast, rank_to_percentile
-from egovanalysis.targets import crossing_date, evaluate_past_target, target_met, target_probability
+from egovanalysis.targets import (
+    crossing_date,
+    deadline_outcome,
+    evaluate_past_target,
+    survey_read_date,
+    survey_target,
+    target_met,
+    target_probability,
+)
 
 
 def share_series() -> pd.Series:
@@ -118,13 +126,43 @@ def test_evaluate_past_target_outcome_and_forecast():
 def test_evaluate_past_target_tolerance_and_ties():
     dates = pd.to_datetime(["2019-01-01", "2019-06-01", "2020-01-01", "2020-10-31", "2021-03-02"])
     s = pd.Series([10.0, 15.0, 20.0, 26.0, 29.0], index=dates)
-    # 2020-10-31 and 2021-03-02 are 61 days either side of 2020-12-31: the one before wins
+    # 2020-10-31 and 2021-03-02 are 61 days either side of 2020-12-31: only the one before can decide
     out = evaluate_past_target(s, 25, "2020-12-31", cutoff="2020-01-31", model="drift")
     assert out.actual_date == pd.Timestamp("2020-10-31") and out.actual_offset_days == -61 and out.met is True
+    assert out.later_date == pd.Timestamp("2021-03-02") and out.later_value == 29.0  # context only
     far = evaluate_past_target(s, 25, "2020-12-31", cutoff="2020-01-31", model="drift", tolerance_days=30)
-    assert far.actual_date is None and far.met is None
+    assert far.actual_date is None and far.met is None and far.later_date is None
     with pytest.raises(ForecastError, match="before the deadline"):
         evaluate_past_target(s, 25, "2020-12-31", cutoff="2021-01-31", model="drift")
+
+
+def test_a_figure_after_the_deadline_never_decides():
+    # "30 % by 2020-12-31" and "about 31 %" reported on 2021-03-31: nothing says where it stood at the deadline
+    dates = pd.to_datetime(["2017-12-31", "2018-12-31", "2019-12-31", "2021-03-31", "2022-03-31"])
+    s = pd.Series([2.0, 4.55, 10.76, 31.0, 52.33], index=dates)
+    s.attrs.update({"measure": "share", "unit": "%", "qualifiers": {"2021-03-31": "about"}})
+    out = evaluate_past_target(s, 30, "2020-12-31", cutoff="2019-12-31", model="linear")
+    assert out.met is None and out.actual_date is None and out.actual_value is None
+    assert out.later_date == pd.Timestamp("2021-03-31") and out.later_value == 31.0
+    assert out.later_qualifier == "about"
+    # even a plain figure well above the target, a day after the deadline, does not decide
+    plain = pd.Series([10.0, 20.0, 45.0], index=pd.to_datetime(["2019-12-31", "2020-06-30", "2021-01-01"]))
+    after = deadline_outcome(plain, 30, "2020-12-31")
+    assert after.met is None and after.date is None and after.later_date == pd.Timestamp("2021-01-01")
+    # the latest figure on or before the deadline decides, however near a later one is
+    both = pd.Series([28.0, 45.0], index=pd.to_datetime(["2020-11-30", "2021-01-01"]))
+    decided = deadline_outcome(both, 30, "2020-12-31")
+    assert decided.date == pd.Timestamp("2020-11-30") and decided.offset_days == -31 and decided.met is False
+    on_the_day = deadline_outcome(pd.Series([31.0], index=pd.to_datetime(["2020-12-31"])), 30, "2020-12-31")
+    assert on_the_day.met is True and on_the_day.offset_days == 0
+
+
+def test_an_approximate_figure_close_to_the_target_does_not_decide():
+    s = pd.Series([31.0], index=pd.to_datetime(["2020-12-15"]))
+    s.attrs["qualifiers"] = {"2020-12-15": "about"}
+    assert deadline_outcome(s, 30, "2020-12-31").met is None  # about 31 %: within 5 % of 30 %
+    s.iloc[0] = 40.0
+    assert deadline_outcome(s, 30, "2020-12-31").met is True  # about 40 %: clearly above
 
 
 def test_evaluate_past_rank_target():
@@ -143,6 +181,19 @@ def test_evaluate_past_rank_target():
     (30.0, "at_most", 30.0, "at_least", None),
     (35.0, "less_than", 30.0, "at_least", None),
     (29.5, "nearly", 30.0, "at_least", False),
+    (30.0, "nearly", 30.0, "at_least", False),  # nearly 30 is a little under 30
+    (31.0, "nearly", 30.0, "at_least", None),  # a little under 31 may be under 30
+    (35.0, "nearly", 30.0, "at_least", True),
+    (31.0, "about", 30.0, "at_least", None),  # within 5 % of the target
+    (31.5, "about", 30.0, "at_least", None),  # exactly 5 %
+    (28.6, "about", 30.0, "at_least", None),
+    (32.0, "about", 30.0, "at_least", True),
+    (27.0, "about", 30.0, "at_least", False),
+    (72.0, "about", 70.0, "at_most", None),
+    (60.0, "about", 70.0, "at_most", True),
+    (69.0, "nearly", 70.0, "at_most", True),
+    (71.0, "nearly", 70.0, "at_most", None),
+    (31.0, "about|more_than", 30.0, "at_least", True),  # the bound settles it
     (65.0, "", 70.0, "at_most", True),
     (75.0, "less_than", 70.0, "at_most", None),
     (70.0, "less_than", 70.0, "at_most", True),
@@ -151,6 +202,85 @@ def test_evaluate_past_rank_target():
 ])
 def test_target_met_with_qualifiers(value, qualifier, target, direction, expected):
     assert target_met(value, qualifier, target, direction) is expected
+
+
+def test_target_met_margin_is_a_parameter():
+    assert target_met(31.0, "about", 30.0, "at_least", approx_margin=0.01) is True
+    assert target_met(33.0, "about", 30.0, "at_least", approx_margin=0.2) is None
+    with pytest.raises(ForecastError, match="direction"):
+        target_met(31.0, "", 30.0, "above")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Survey series: read at the last survey expected on or before the deadline
+# --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("deadline", "expected"), [
+    ("2025-12-31", "2024-07-01"),  # the next survey (mid-2026) comes after the deadline
+    ("2026-06-30", "2024-07-01"),
+    ("2026-07-01", "2026-07-01"),
+    ("2026-12-31", "2026-07-01"),
+    ("2028-12-31", "2028-07-01"),
+    ("2024-07-01", "2024-07-01"),
+])
+def test_survey_read_date(deadline, expected):
+    assert survey_read_date("2024-07-01", deadline) == pd.Timestamp(expected)
+
+
+def test_survey_read_date_refuses_a_deadline_before_the_last_survey():
+    with pytest.raises(ForecastError, match="before the last survey"):
+        survey_read_date("2024-07-01", "2023-12-31")
+
+
+def test_rank_target_decided_by_the_last_survey():
+    # last survey 2024 (rank 71), deadline 2025-12-31: no survey before the deadline, so it is decided
+    s = egdi_ranks()
+    top70 = survey_target(s, 70, "2025-12-31", model="logit")
+    assert top70.decided and top70.read_at == pd.Timestamp("2024-07-01")
+    assert top70.survey_date == pd.Timestamp("2024-07-01") and top70.survey_value == 71.0
+    assert top70.met is False and top70.probability == 0.0
+    assert top70.next_survey == pd.Timestamp("2026-07-01")
+    assert top70.central == top70.lower == top70.upper == 71.0
+    top50 = survey_target(s, 50, "2025-12-31", model="logit")
+    assert top50.decided and top50.met is False and top50.probability == 0.0
+    top80 = survey_target(s, 80, "2025-12-31")  # no model needed when decided
+    assert top80.decided and top80.met is True and top80.probability == 1.0
+
+
+def test_rank_target_with_a_survey_to_come_is_read_at_that_survey():
+    s = egdi_ranks()
+    out = survey_target(s, 70, "2026-12-31", model="logit", level=0.8)
+    assert not out.decided and out.met is None and out.survey_date is None
+    assert out.read_at == pd.Timestamp("2026-07-01")
+    fitted = fit(s, "logit")
+    pct = rank_to_percentile(70, 193)
+    assert out.probability == pytest.approx(float(fitted.prob_at_least(["2026-07-01"], pct)[0]))
+    assert out.probability != pytest.approx(float(fitted.prob_at_least(["2026-12-31"], pct)[0]))
+    assert out.probability == pytest.approx(target_probability(s, 70, "2026-07-01", model="logit"))
+    assert 1 <= out.lower <= out.central <= out.upper <= 193
+    assert np.isnan(survey_target(s, 70, "2026-12-31").probability)  # no model: no probability
+
+
+def test_survey_target_on_a_percentile_series_and_past_deadlines():
+    ranks = egdi_ranks()
+    pct = pd.Series(rank_to_percentile(ranks.to_numpy(), ranks.attrs["n_ranked"].to_numpy()),
+                    index=ranks.index)
+    pct.attrs.update({"measure": "share", "unit": "percentile"})
+    threshold = rank_to_percentile(70, 193)
+    decided = survey_target(pct, threshold, "2025-12-31", model="naive")
+    assert decided.decided and decided.met is False and decided.direction == "at_least"
+    # a deadline before the last survey: the last survey on or before it decides
+    past = survey_target(ranks, 87, "2023-12-31")
+    assert past.decided and past.survey_date == pd.Timestamp("2022-07-01") and past.met is True
+    # data up to 2020 only: the 2024 survey is the last before a 2025 deadline, still to come
+    early = ranks[ranks.index <= "2020-12-31"]
+    early.attrs = dict(ranks.attrs)
+    early.attrs["n_ranked"] = ranks.attrs["n_ranked"][ranks.index <= "2020-12-31"]
+    ahead = survey_target(early, 70, "2025-12-31", model="naive")
+    assert not ahead.decided and ahead.read_at == pd.Timestamp("2024-07-01") and 0 < ahead.probability < 1
+    with pytest.raises(ForecastError, match="no survey on or before"):
+        survey_target(ranks, 70, "2000-12-31")
 
 
 def test_target_tracking_is_deterministic():
