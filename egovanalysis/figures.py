@@ -37,6 +37,7 @@ words (``hai triệu``), currencies other than VND and USD.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING, Literal
 
 from egovanalysis import numberwords as nw
 from egovanalysis.errors import EgovError
+from egovanalysis.vi_numbers import words_to_digits
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -549,6 +551,8 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
             "(only VND and USD)"
         )
     try:
+        if lang == "vi" and (spelled := words_to_digits(text)) is not None:
+            return dataclasses.replace(_parse(spelled, lang), text=text)  # "thứ sáu", "hai mươi lăm"
         return _parse(text, lang)
     except _Fail as exc:
         raise FigureParseError(f"cannot parse a figure from {text!r}: {exc}") from None
