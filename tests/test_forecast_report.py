@@ -118,8 +118,31 @@ def test_rank_targets_become_percentile_targets(egdi: fr.ForecastResult) -> None
     assert sorted(egdi.target_points["value"].round(6)) == sorted([round(pct70, 6), round(pct50, 6)])
     top50 = targets.loc[[t for t in targets.index if t.startswith("top 50")][0]]
     top70 = targets.loc[[t for t in targets.index if t.startswith("top 70")][0]]
-    assert 0 <= top50["p_met"] <= top70["p_met"] <= 1  # top 50 is harder than top 70
-    assert top70["status"] == "ahead" and top70["met"] == "not yet known"
+    # No survey is expected between the 2024 survey (rank 71) and the 2025-12-31 deadline: both targets are
+    # decided by it, with certainty, not given a chance.
+    for row in (top50, top70):
+        assert row["status"] == "decided" and row["met"] == "no" and row["p_met"] == 0.0
+        assert row["evaluated at"] == "2024-07-01" and row["actual"] == "rank 71 (2024 survey)"
+        assert row["note"].startswith(
+            "decided by the 2024 survey: rank 71; no survey is expected before the deadline")
+    text = egdi.texts["targets"]
+    assert "chance" not in text and "so it is not met" in text
+
+
+def test_rank_targets_with_a_cutoff_are_read_at_the_last_survey_before_the_deadline(
+    data: dict[str, pd.DataFrame]
+) -> None:
+    result = fr.run(fr.EGDI_INDICATOR, horizon=3, cutoff="2021-01-01", **data)
+    targets = result.targets.set_index("target")
+    top50 = targets.loc[[t for t in targets.index if t.startswith("top 50")][0]]
+    top70 = targets.loc[[t for t in targets.index if t.startswith("top 70")][0]]
+    for row in (top50, top70):
+        assert row["forecast from data up to"] == "2020-07-01"
+        assert row["evaluated at"] == "2024-07-01"  # the 2024 survey, not the 2025-12-31 deadline
+        assert row["status"] == "decided" and row["met"] == "no"  # the actual 2024 survey decides it
+    assert 0 <= top50["p_met"] <= top70["p_met"] < 1  # top 50 is harder than top 70
+    assert "at the last survey expected by the deadline, 2024-07-01" in result.texts["targets"]
+    assert not [r for r in result.headlines() if "top" in r["label"]]  # the cutoff hides the 2024 survey
 
 
 def test_past_targets_show_outcome_and_earlier_forecast(level4: fr.ForecastResult) -> None:
@@ -127,7 +150,13 @@ def test_past_targets_show_outcome_and_earlier_forecast(level4: fr.ForecastResul
     assert list(targets.index) == ["2019-12-31", "2020-12-31"]
     assert (targets["status"] == "passed").all()
     assert targets.loc["2019-12-31", "met"] == "no"  # 10.76 % at the end of 2019
-    assert targets.loc["2020-12-31", "met"] == "yes"  # about 31 % in March 2021
+    # about 31 % was reported in March 2021, after the deadline: it cannot show the end-2020 share
+    assert targets.loc["2020-12-31", "met"] == "not known at the deadline"
+    assert targets.loc["2020-12-31", "actual"] == (
+        "next report: about 31.00% on 2021-03-31, reported after the deadline")
+    assert "no figure dated on or before the deadline" in targets.loc["2020-12-31", "note"]
+    assert "outcome not known at the deadline" in level4.texts["targets"]
+    assert "met: yes" not in level4.texts["targets"]
     # Before the 2019 deadline there are only 2 points: no forecast, said so.
     assert np.isnan(targets.loc["2019-12-31", "p_met"])
     assert "no forecast" in targets.loc["2019-12-31", "forecast from data up to"]
@@ -158,8 +187,10 @@ def test_plot_fan_draws_actuals_fan_targets_and_cutoff(
 def test_headlines(egdi: fr.ForecastResult) -> None:
     records = egdi.headlines()
     assert records[0]["value"] == round(float(egdi.forecast["mean"].iloc[-1]), 2)
-    chances = [r for r in records if "chance" in r["label"]]
-    assert len(chances) == 2 and all(0 <= r["value"] <= 100 for r in chances)
+    assert not [r for r in records if "chance" in r["label"]]  # decided targets have no "chance"
+    decided = [r for r in records if "by 2025-12-31" in r["label"]]
+    assert len(decided) == 2 and all(r["value"] == "not met" for r in decided)
+    assert all(r["note"].startswith("decided by the 2024 survey: rank 71") for r in decided)
 
 
 def test_models_parameter_is_respected(data: dict[str, pd.DataFrame]) -> None:

@@ -137,7 +137,7 @@ def test_evaluate_past_target_tolerance_and_ties():
 
 
 def test_a_figure_after_the_deadline_never_decides():
-    # "30 % by 2020-12-31" and "about 31 %" reported on 2021-03-31: nothing says where it stood at the deadline
+    # "30 % by 2020-12-31", "about 31 %" reported on 2021-03-31: nothing says where it stood at the deadline
     dates = pd.to_datetime(["2017-12-31", "2018-12-31", "2019-12-31", "2021-03-31", "2022-03-31"])
     s = pd.Series([2.0, 4.55, 10.76, 31.0, 52.33], index=dates)
     s.attrs.update({"measure": "share", "unit": "%", "qualifiers": {"2021-03-31": "about"}})
