@@ -610,6 +610,8 @@ def fit(
 
         for category in (ConvergenceWarning, ValueWarning):
             warnings.simplefilter("ignore", category)
+        # A perfect fit (zero residuals) has a log-likelihood of +inf; AICc then says so, no warning needed.
+        warnings.filterwarnings("ignore", "divide by zero encountered in log", RuntimeWarning, "statsmodels")
         transform, predictor, df, aicc, params, extra = builder(t, y, seed=seed)
     notes.extend(extra)
     if measure == "share" and transform == "identity":
