@@ -189,6 +189,7 @@ def right(got: float | None, true: float) -> bool:
 def clear_caches() -> None:
     figures_module._pre_cache.clear()
     figures_module._tail_cache.clear()
+    figures_module._foreign_cache.clear()
 
 
 def bench_ours_frame(texts: list[str], langs: list[str], truth: list[float]) -> tuple[float, float]:

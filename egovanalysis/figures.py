@@ -544,12 +544,6 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
         missing = text is None or (isinstance(text, float) and text != text) or repr(text) == "<NA>"
         why = "missing text" if missing else "not a text"
         raise FigureParseError(f"cannot parse a figure from {text!r}: {why}")
-    foreign = _FOREIGN_CURRENCY_RE.search(text)
-    if foreign is not None:
-        raise FigureParseError(
-            f"cannot parse a figure from {text!r}: currency {foreign.group(0).strip()!r} is not supported "
-            "(only VND and USD)"
-        )
     try:
         if lang == "vi" and (spelled := words_to_digits(text)) is not None:
             return dataclasses.replace(_parse(spelled, lang), text=text)  # "thứ sáu", "hai mươi lăm"
@@ -564,7 +558,25 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
 _FOREIGN_CURRENCY_RE = re.compile(
     r"[€£¥₹₩₱฿₭៛]|\b(?:EUR|GBP|JPY|CNY|RMB|INR|KRW|THB|SGD|AUD|CAD|CHF|HKD|MYR|IDR|PHP|LAK|KHR|Rs"
     r"|euros?|pounds? sterling|yen|yuan|rupees?|baht|ringgit|rupiah|pesos?)\b\.?",
+    re.IGNORECASE,  # phrases are lower-cased before parsing
 )
+
+_foreign_cache: dict[str, str] = {}
+
+
+def _foreign_currency(piece: str) -> str:
+    """The first currency other than VND/USD named in ``piece`` ('' if none); cached like the other
+    pieces, since phrase openings and endings repeat."""
+    found = _foreign_cache.get(piece)
+    if found is None:
+        match = _FOREIGN_CURRENCY_RE.search(piece) if piece else None
+        found = match.group(0).strip() if match else ""
+        if len(piece) <= _CACHE_KEY_MAX:
+            if len(_foreign_cache) >= _CACHE_MAX:
+                _foreign_cache.clear()
+            _foreign_cache[piece] = found
+    return found
+
 
 _CACHE_MAX = 4096  # entries per cache; a full cache is emptied
 _CACHE_KEY_MAX = 80  # longer openings/tails are not cached
@@ -720,9 +732,13 @@ def _parse(text: str, lang: str) -> Figure:
         elif leftover and s[start:pos].strip() in _PRONOUN_LIKE:
             raise _Fail("no number ('one'/'second' inside a sentence)")
 
-    cur2, pct2, times, cents, out_of, direction, closed, problem = _tail_info(s[pos:], ordinal, paren, lang)
+    tail = s[pos:]
+    cur2, pct2, times, cents, out_of, direction, closed, problem = _tail_info(tail, ordinal, paren, lang)
     if problem is not None:
         raise _Fail(problem)
+    foreign = _foreign_currency(s[:start]) or _foreign_currency(tail)
+    if foreign:
+        raise _Fail(f"currency {foreign!r} is not supported (only VND and USD)")
     if cur2 is not None:
         if currency is not None and currency != cur2:
             raise _Fail("two currencies")

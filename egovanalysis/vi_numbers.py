@@ -22,6 +22,7 @@ SCALES: dict[str, int] = {
 OTHER = {"mười", "mươi", "trăm", "linh", "lẻ"}
 _WORDS = set(UNITS) | set(SCALES) | OTHER
 _TOKEN = re.compile(r"\w+|\W+")
+_HAS_DIGIT = re.compile(r"\d").search
 
 
 def _value(words: list[str]) -> int | None:
@@ -68,7 +69,7 @@ def words_to_digits(text: str) -> str | None:
     figure parser rejects the phrase. Texts holding a digit are returned as ``None`` (see the module
     docstring).
     """
-    if any(char.isdigit() for char in text):
+    if _HAS_DIGIT(text):
         return None
     text = unicodedata.normalize("NFC", text)
     tokens = _TOKEN.findall(text)
