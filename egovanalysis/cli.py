@@ -94,6 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
         prog="egovanalysis",
         description="Build and analyse a cited dataset of Vietnam's e-government figures.",
     )
+    from egovanalysis import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser(

@@ -561,6 +561,10 @@ _FOREIGN_CURRENCY_RE = re.compile(
     re.IGNORECASE,  # phrases are lower-cased before parsing
 )
 
+# "three and a half": the parser reads no fractions, and must not drop the half silently.
+_FRACTION_RE = re.compile(
+    r"^\s*(?:and\s+(?:a|one)\s+(?:half|quarter)|(?:and\s+)?\d*\s*(?:halves|quarters)|rưỡi)\b"
+)
 _foreign_cache: dict[str, str] = {}
 
 
@@ -733,6 +737,8 @@ def _parse(text: str, lang: str) -> Figure:
             raise _Fail("no number ('one'/'second' inside a sentence)")
 
     tail = s[pos:]
+    if _FRACTION_RE.search(tail):
+        raise _Fail("fractions ('and a half', 'rưỡi') are not supported; write the figure in digits")
     cur2, pct2, times, cents, out_of, direction, closed, problem = _tail_info(tail, ordinal, paren, lang)
     if problem is not None:
         raise _Fail(problem)

@@ -53,3 +53,11 @@ def test_bad_usage_exits_2() -> None:
     with pytest.raises(SystemExit) as caught:
         main(["parse", "1", "--lang", "fr"])
     assert caught.value.code == 2
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from egovanalysis import __version__
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0 and capsys.readouterr().out.strip() == f"egovanalysis {__version__}"

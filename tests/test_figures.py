@@ -465,3 +465,12 @@ def test_glued_scale_words(text: str, lang: str, value: float) -> None:
 def test_other_currencies_are_errors_not_counts(text: str) -> None:
     with pytest.raises(FigureParseError, match="not supported"):
         parse_figure(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("three and a half months", "en"), ("2 and a half million", "en"), ("một triệu rưỡi", "vi")],
+)
+def test_fractions_are_errors_not_truncated(text: str, lang: str) -> None:
+    with pytest.raises(FigureParseError, match="fractions"):
+        parse_figure(text, lang)
