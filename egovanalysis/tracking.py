@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from egovanalysis.targets import target_met
+
 #: Qualifiers of a target meaning "lower is better" (a rank "top 70" is ``at_most`` 70).
 _LOWER_IS_BETTER = {"at_most", "less_than"}
-
-
-#: An "about" figure this close to its target (relative) cannot say whether the target was met.
-ABOUT_MARGIN = 0.05
-
-
-def target_met(value: float, qualifier: object, target: float, lower_is_better: bool) -> bool | None:
-    """Whether a reported figure meets a target; ``None`` when its qualifier leaves that open.
-
-    A lower bound ("more than 31 %") settles an "at least" target only when the bound itself meets
-    it; an upper bound ("nearly", "less than") only when it misses; an "about" figure within
-    :data:`ABOUT_MARGIN` of the target settles nothing. Mirrored for "lower is better" targets (ranks).
-    """
-    qualifier = None if qualifier is None or pd.isna(qualifier) else str(qualifier)
-    if qualifier == "about" and abs(value - target) <= ABOUT_MARGIN * abs(target):
-        return None
-    meets = value <= target if lower_is_better else value >= target
-    lower_bound = qualifier in ("more_than", "at_least")
-    upper_bound = qualifier in ("less_than", "at_most", "nearly")
-    if (lower_bound and lower_is_better) or (upper_bound and not lower_is_better):
-        return False if not meets else None  # the true value lies beyond the bound, away from the target
-    if (upper_bound and lower_is_better) or (lower_bound and not lower_is_better):
-        return True if meets else None
-    return meets
 
 
 def target_table(
@@ -93,7 +71,9 @@ def target_table(
                 gap=best["value"] - target["target"],
             )
             if not before.empty:
-                met = target_met(best["value"], best["qualifier"], target["target"], lower_is_better)
+                qualifier = "" if pd.isna(best["qualifier"]) else str(best["qualifier"])
+                direction = "at_most" if lower_is_better else "at_least"
+                met = target_met(best["value"], qualifier, target["target"], direction)
                 record["met"] = pd.NA if met is None else met
         records.append(record)
     columns = [
