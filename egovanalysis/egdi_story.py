@@ -6,6 +6,7 @@ country (``-p country THA``) or on another data folder.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +35,14 @@ def load_panel(data_dir: str | Path | None = None) -> pd.DataFrame:
     return panel_from_exports(Path(data_dir), countries=None)
 
 
-def normalise_codes(country: str, peers: list[str] | None) -> tuple[str, list[str] | None]:
-    """ISO3 codes in upper case with surrounding spaces removed (``" vnm"`` -> ``"VNM"``)."""
+def normalise_codes(country: str, peers: list[str] | str | None) -> tuple[str, list[str] | None]:
+    """ISO3 codes in upper case with surrounding spaces removed (``" vnm"`` -> ``"VNM"``).
+
+    ``peers`` may also be one string (``"THA,KHM"``, or ``"['THA', 'KHM']"`` as ``papermill -p`` passes a
+    list), from which the three-letter codes are taken.
+    """
+    if isinstance(peers, str):
+        peers = re.findall(r"[A-Za-z]{3}", peers)
     return country.strip().upper(), None if peers is None else [code.strip().upper() for code in peers]
 
 

@@ -61,3 +61,5 @@ def test_ordinal(number: int, text: str) -> None:
 def test_codes_are_normalised() -> None:
     assert egdi_story.normalise_codes(" vnm", ["tha ", "Khm"]) == ("VNM", ["THA", "KHM"])
     assert egdi_story.normalise_codes("VNM", None) == ("VNM", None)
+    assert egdi_story.normalise_codes("VNM", "['tha', 'KHM']") == ("VNM", ["THA", "KHM"])  # papermill -p
+    assert egdi_story.normalise_codes("VNM", "THA,KHM") == ("VNM", ["THA", "KHM"])
