@@ -109,8 +109,13 @@ QUALIFIER_TREATMENT = (
 )
 CONFLICT_RULE = (
     "several reports for the same date are combined into the median of their values; their qualifiers are "
-    "kept, joined with '|' when they differ"
+    "kept, joined with '|' when they differ; a report repeating the previous value within "
+    "10 days is the same snapshot and is counted once, at its first date"
 )
+#: Reports this close in time and value are one snapshot reported twice (e.g. 412,000 accounts on 24 and
+#: 31 Dec 2020 by two sources); counting both would fake a plateau and shrink the intervals.
+REPEAT_WINDOW_DAYS = 10
+REPEAT_REL_TOL = 0.005
 
 _LOWER_QUALIFIERS = frozenset({"more_than", "at_least"})
 _UPPER_QUALIFIERS = frozenset({"less_than", "at_most"})
@@ -176,11 +181,27 @@ def _combine_rows(dates: pd.DatetimeIndex, values: np.ndarray, qualifiers: Seque
     grouped = frame.groupby("date", sort=True)
     combined = grouped["value"].median()
     counts = grouped["value"].size()
+    repeats: dict[str, str] = {}
+    kept_date, kept_value = None, None
+    for date, value in combined.items():
+        if (
+            kept_date is not None
+            and (date - kept_date).days <= REPEAT_WINDOW_DAYS
+            and abs(value - kept_value) <= REPEAT_REL_TOL * max(abs(kept_value), 1e-12)
+        ):
+            repeats[date.strftime("%Y-%m-%d")] = kept_date.strftime("%Y-%m-%d")
+            continue
+        kept_date, kept_value = date, value
+    combined = combined[[date.strftime("%Y-%m-%d") not in repeats for date in combined.index]]
     quals = grouped["qualifier"].agg(lambda q: "|".join(sorted({x for x in q if x})))
-    series = pd.Series(combined.to_numpy(dtype=float), index=pd.DatetimeIndex(combined.index, name="date"),
-                       name="value")
-    series.attrs["qualifiers"] = {d.strftime("%Y-%m-%d"): q for d, q in quals.items() if q}
+    series = pd.Series(
+        combined.to_numpy(dtype=float), index=pd.DatetimeIndex(combined.index, name="date"), name="value"
+    )
+    series.attrs["qualifiers"] = {
+        d.strftime("%Y-%m-%d"): q for d, q in quals.items() if q and d in combined.index
+    }
     series.attrs["n_reports"] = {d.strftime("%Y-%m-%d"): int(c) for d, c in counts.items() if c > 1}
+    series.attrs["repeats"] = repeats
     series.attrs["qualifier_treatment"] = QUALIFIER_TREATMENT
     series.attrs["conflict_rule"] = CONFLICT_RULE
     return series
@@ -209,10 +230,12 @@ def _series_from_rows(rows: pd.DataFrame) -> pd.Series:
     scope = _single(rows, "scope", "scope")
     if "date" not in rows.columns or "value" not in rows.columns:
         raise ForecastError("observation rows need 'date' and 'value' columns")
-    qualifiers = [_clean_qualifier(q) for q in rows["qualifier"]] if "qualifier" in rows.columns else [
-        ""] * len(rows)
-    series = _combine_rows(pd.DatetimeIndex(pd.to_datetime(rows["date"])),
-                           rows["value"].to_numpy(dtype=float), qualifiers)
+    qualifiers = (
+        [_clean_qualifier(q) for q in rows["qualifier"]] if "qualifier" in rows.columns else [""] * len(rows)
+    )
+    series = _combine_rows(
+        pd.DatetimeIndex(pd.to_datetime(rows["date"])), rows["value"].to_numpy(dtype=float), qualifiers
+    )
     series.attrs.update({"indicator": indicator, "unit": unit, "scope": scope})
     series.name = indicator or "value"
     return series
@@ -265,8 +288,10 @@ def series_for(
     if cutoff is not None:
         rows = rows[pd.to_datetime(rows["date"]) <= pd.Timestamp(cutoff)]
     if rows.empty:
-        raise ForecastError(f"no actual observations of '{indicator}' at scope '{scope}'"
-                            + (f" up to {pd.Timestamp(cutoff).date()}" if cutoff is not None else ""))
+        raise ForecastError(
+            f"no actual observations of '{indicator}' at scope '{scope}'"
+            + (f" up to {pd.Timestamp(cutoff).date()}" if cutoff is not None else "")
+        )
     series = _series_from_rows(rows)
     if reg_row is not None:
         if series.attrs["unit"] is not None and str(reg_row["unit"]) != series.attrs["unit"]:
@@ -294,12 +319,19 @@ def egdi_rank_series(panel: pd.DataFrame, iso3: str = "VNM") -> pd.Series:
         raise ForecastError(f"no ranked surveys for '{iso3}' in the EGDI panel")
     index = pd.DatetimeIndex([pd.Timestamp(int(y), 7, 1) for y in rows["survey_year"]], name="date")
     series = pd.Series(rows["egdi_rank"].to_numpy(dtype=float), index=index, name=f"egdi_rank_{iso3}")
-    series.attrs.update({
-        "indicator": "egdi_rank", "unit": "rank", "measure": "rank", "scope": iso3,
-        "n_ranked": pd.Series(rows["n_ranked"].to_numpy(dtype=float), index=index),
-        "qualifiers": {}, "n_reports": {}, "qualifier_treatment": QUALIFIER_TREATMENT,
-        "conflict_rule": CONFLICT_RULE,
-    })
+    series.attrs.update(
+        {
+            "indicator": "egdi_rank",
+            "unit": "rank",
+            "measure": "rank",
+            "scope": iso3,
+            "n_ranked": pd.Series(rows["n_ranked"].to_numpy(dtype=float), index=index),
+            "qualifiers": {},
+            "n_reports": {},
+            "qualifier_treatment": QUALIFIER_TREATMENT,
+            "conflict_rule": CONFLICT_RULE,
+        }
+    )
     return series
 
 
@@ -357,10 +389,16 @@ def _log_jacobian(transform: str, y: np.ndarray) -> float:
     return 0.0
 
 
-_FORWARD: dict[str, Callable[[np.ndarray], np.ndarray]] = {"identity": _identity, "log": np.log,
-                                                           "logit": _logit_share}
-_INVERSE: dict[str, Callable[[np.ndarray], np.ndarray]] = {"identity": _identity, "log": np.exp,
-                                                           "logit": _expit_share}
+_FORWARD: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "identity": _identity,
+    "log": np.log,
+    "logit": _logit_share,
+}
+_INVERSE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "identity": _identity,
+    "log": np.exp,
+    "logit": _expit_share,
+}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -461,28 +499,35 @@ class Fit:
         upper = self._to_value(loc + q * sd)
         if self.measure == "rank" and scale == "value":
             n = self.n_ranked
-            mean, lower, upper = (percentile_to_rank(mean, n), percentile_to_rank(upper, n),
-                                  percentile_to_rank(lower, n))
+            mean, lower, upper = (
+                percentile_to_rank(mean, n),
+                percentile_to_rank(upper, n),
+                percentile_to_rank(lower, n),
+            )
         elif scale not in ("value", "percentile"):
             raise ForecastError(f"scale must be 'value' or 'percentile', not {scale!r}")
-        frame = pd.DataFrame({
-            "date": when,
-            "mean": np.asarray(mean, dtype=float),
-            "lower": np.asarray(lower, dtype=float),
-            "upper": np.asarray(upper, dtype=float),
-            "model": self.model,
-            "level": float(level),
-        })
-        frame.attrs.update({
-            "model": self.model,
-            "measure": self.measure,
-            "last_observation": self.last_date.strftime("%Y-%m-%d"),
-            "n_points": self.n,
-            "qualified": dict(self.qualified),
-            "qualifier_treatment": QUALIFIER_TREATMENT,
-            "conflict_rule": CONFLICT_RULE,
-            "notes": list(self.notes),
-        })
+        frame = pd.DataFrame(
+            {
+                "date": when,
+                "mean": np.asarray(mean, dtype=float),
+                "lower": np.asarray(lower, dtype=float),
+                "upper": np.asarray(upper, dtype=float),
+                "model": self.model,
+                "level": float(level),
+            }
+        )
+        frame.attrs.update(
+            {
+                "model": self.model,
+                "measure": self.measure,
+                "last_observation": self.last_date.strftime("%Y-%m-%d"),
+                "n_points": self.n,
+                "qualified": dict(self.qualified),
+                "qualifier_treatment": QUALIFIER_TREATMENT,
+                "conflict_rule": CONFLICT_RULE,
+                "notes": list(self.notes),
+            }
+        )
         return frame
 
 
@@ -595,8 +640,10 @@ def fit(
         n = _n_ranked(s, n_ranked)
         y = rank_to_percentile(y, n)
         n_latest = float(n[-1])
-        notes.append(f"ranks modelled as percentiles and converted back with N = {int(n_latest)} "
-                     "(the latest survey), clipped to 1..N")
+        notes.append(
+            f"ranks modelled as percentiles and converted back with N = {int(n_latest)} "
+            "(the latest survey), clipped to 1..N"
+        )
     if s.attrs.get("qualifiers"):
         notes.append(QUALIFIER_TREATMENT)
     if s.attrs.get("n_reports"):
@@ -617,15 +664,25 @@ def fit(
     if measure == "share" and transform == "identity":
         notes.append("forecasts and intervals clipped to 0..100")
     return Fit(
-        model=model, measure=measure, transform=transform, origin=origin, last_date=s.index[-1], n=len(s),
-        df=df, aicc=aicc, params=params, predictor=predictor, bounds=bounds, n_ranked=n_latest,
-        qualified=dict(s.attrs.get("qualifiers") or {}), notes=tuple(notes),
+        model=model,
+        measure=measure,
+        transform=transform,
+        origin=origin,
+        last_date=s.index[-1],
+        n=len(s),
+        df=df,
+        aicc=aicc,
+        params=params,
+        predictor=predictor,
+        bounds=bounds,
+        n_ranked=n_latest,
+        qualified=dict(s.attrs.get("qualifiers") or {}),
+        notes=tuple(notes),
         meta={"indicator": s.attrs.get("indicator"), "unit": s.attrs.get("unit")},
     )
 
 
 _Built = tuple[str, Predictor, float, float | None, dict[str, float], list[str]]
-
 
 
 def _fit_naive(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
@@ -667,8 +724,9 @@ def _ols(transform: str) -> Callable[..., _Built]:
             if np.any((y < 0) | (y > 100)):
                 raise ForecastError("model 'logit' needs shares within 0..100 (it fits logit(value / 100))")
             if np.any((y < SHARE_EPSILON) | (y > 100 - SHARE_EPSILON)):
-                notes.append(f"shares of 0 or 100 moved {SHARE_EPSILON} points inside the bounds for the "
-                             "logit")
+                notes.append(
+                    f"shares of 0 or 100 moved {SHARE_EPSILON} points inside the bounds for the logit"
+                )
         z = _FORWARD[transform](y)
         exog = sm.add_constant(t, has_constant="add")
         res = sm.OLS(z, exog).fit()
@@ -731,10 +789,17 @@ def _fit_ets(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
     scales = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
     params = {str(k): float(v) for k, v in zip(res.param_names, res.params, strict=True)}
     params["step_years"] = step
-    notes = [f"evenly spaced every {step:.3f} years; dates between steps interpolated from the last "
-             "observation"]
-    return ("identity", _interpolated(float(t[-1]), float(y[-1]), step, locs, scales), math.inf,
-            float(res.aicc), params, notes)
+    notes = [
+        f"evenly spaced every {step:.3f} years; dates between steps interpolated from the last observation"
+    ]
+    return (
+        "identity",
+        _interpolated(float(t[-1]), float(y[-1]), step, locs, scales),
+        math.inf,
+        float(res.aicc),
+        params,
+        notes,
+    )
 
 
 def _fit_statespace(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
@@ -761,10 +826,18 @@ def _fit_statespace(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
     locs = np.asarray(fc.predicted_mean, dtype=float)
     scales = np.sqrt(np.asarray(fc.var_pred_mean, dtype=float))
     params = {str(k): float(v) for k, v in zip(res.param_names, res.params, strict=True)}
-    notes = [f"annual grid of {size} years with {size - observed} missing; dates between years interpolated "
-             "from the last observation"]
-    return ("identity", _interpolated(float(t[-1]), float(grid[-1]), 1.0, locs, scales), math.inf,
-            float(res.aicc), params, notes)
+    notes = [
+        f"annual grid of {size} years with {size - observed} missing; dates between years interpolated "
+        "from the last observation"
+    ]
+    return (
+        "identity",
+        _interpolated(float(t[-1]), float(grid[-1]), 1.0, locs, scales),
+        math.inf,
+        float(res.aicc),
+        params,
+        notes,
+    )
 
 
 _BUILDERS: dict[str, Callable[..., _Built]] = {

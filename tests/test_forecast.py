@@ -41,10 +41,19 @@ PORTAL = [
 
 
 def _obs_row(indicator: str, date: str, value: float, qualifier: str, source: str, **extra: str) -> dict:
-    row = {"indicator": indicator, "date": date, "value": float(value), "lower": np.nan, "upper": np.nan,
-           "unit": "count", "qualifier": qualifier, "kind": "actual", "scope": "national",
-           "source_id": source,
-           "figure_id": f"{source}-01"}
+    row = {
+        "indicator": indicator,
+        "date": date,
+        "value": float(value),
+        "lower": np.nan,
+        "upper": np.nan,
+        "unit": "count",
+        "qualifier": qualifier,
+        "kind": "actual",
+        "scope": "national",
+        "source_id": source,
+        "figure_id": f"{source}-01",
+    }
     if qualifier in ("more_than", "at_least"):
         row["lower"] = float(value)
     row.update(extra)
@@ -64,14 +73,16 @@ def observations() -> pd.DataFrame:
 
 @pytest.fixture
 def registry() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["portal_accounts", "level4_share_a", "level4_share_b"],
-        "label": ["Accounts", "Share A", "Share B"],
-        "unit": ["count", "%", "%"],
-        "measure": ["cumulative", "share", "share"],
-        "concept": ["portal_accounts", "level4_share", "level4_share"],
-        "definition": ["...", "...", "..."],
-    })
+    return pd.DataFrame(
+        {
+            "id": ["portal_accounts", "level4_share_a", "level4_share_b"],
+            "label": ["Accounts", "Share A", "Share B"],
+            "unit": ["count", "%", "%"],
+            "measure": ["cumulative", "share", "share"],
+            "concept": ["portal_accounts", "level4_share", "level4_share"],
+            "definition": ["...", "...", "..."],
+        }
+    )
 
 
 def annual(values: np.ndarray | list[float], start: int = 2010, measure: str | None = None) -> pd.Series:
@@ -154,8 +165,12 @@ def test_forecast_frame_shape_dates_and_attrs(observations, registry):
     s = series_for(observations, "portal_accounts", registry=registry)
     out = forecast(s, model="loglinear", horizon=2.5, level=0.95, dates=["2025-12-31"])
     assert list(out.columns) == FRAME_COLUMNS
-    assert list(out["date"]) == [pd.Timestamp("2024-06-30"), pd.Timestamp("2025-06-30"),
-                                 pd.Timestamp("2025-12-29"), pd.Timestamp("2025-12-31")]  # 2.5 y = 913 days
+    assert list(out["date"]) == [
+        pd.Timestamp("2024-06-30"),
+        pd.Timestamp("2025-06-30"),
+        pd.Timestamp("2025-12-29"),
+        pd.Timestamp("2025-12-31"),
+    ]  # 2.5 y = 913 days
     assert (out["lower"] <= out["mean"]).all() and (out["mean"] <= out["upper"]).all()
     assert (out["level"] == 0.95).all() and (out["model"] == "loglinear").all()
     assert out.attrs["qualified"]["2021-03-08"] == "more_than"
@@ -197,8 +212,9 @@ def test_naive_scales_step_variance_per_unit_time():
 
 
 def test_drift_and_linear_recover_a_trend_on_irregular_dates():
-    dates = pd.to_datetime(["2020-02-09", "2020-03-12", "2020-05-19", "2020-06-28", "2021-03-08",
-                            "2023-06-30"])
+    dates = pd.to_datetime(
+        ["2020-02-09", "2020-03-12", "2020-05-19", "2020-06-28", "2021-03-08", "2023-06-30"]
+    )
     t = (dates - dates[0]).days / 365.25
     s = pd.Series(100 + 50 * t, index=dates)
     assert fit(s, "drift").params["drift_per_year"] == pytest.approx(50.0)
@@ -270,8 +286,9 @@ def test_ets_refuses_too_few_points_and_irregular_spacing():
     with pytest.raises(ForecastError, match="evenly spaced"):
         fit(pd.Series(np.arange(9.0), index=dates), "ets_damped")
     # monthly dates (28-31 days) count as evenly spaced
-    monthly = pd.Series(np.arange(10.0) + np.sin(np.arange(10)), index=pd.date_range("2020-01-31", periods=10,
-                                                                                    freq="ME"))
+    monthly = pd.Series(
+        np.arange(10.0) + np.sin(np.arange(10)), index=pd.date_range("2020-01-31", periods=10, freq="ME")
+    )
     assert fit(monthly, "ets_damped").params["step_years"] == pytest.approx(30.5 / 365.25, rel=0.05)
 
 
@@ -306,9 +323,11 @@ def test_shares_stay_within_0_100(model):
 
 
 @settings(max_examples=40, derandomize=True, deadline=None, database=None)
-@given(values=st.lists(st.floats(min_value=0.0, max_value=100.0, allow_nan=False), min_size=3, max_size=9),
-       model=st.sampled_from(["naive", "drift", "linear", "logit"]),
-       level=st.sampled_from([0.5, 0.8, 0.95]))
+@given(
+    values=st.lists(st.floats(min_value=0.0, max_value=100.0, allow_nan=False), min_size=3, max_size=9),
+    model=st.sampled_from(["naive", "drift", "linear", "logit"]),
+    level=st.sampled_from([0.5, 0.8, 0.95]),
+)
 def test_shares_stay_within_0_100_property(values, model, level):
     out = forecast(annual(values, measure="share"), model=model, horizon=6, level=level)
     arr = out[["mean", "lower", "upper"]].to_numpy()
@@ -352,16 +371,20 @@ EGDI_N = [173, 178, 179, 182, 183, 190, 193, 193, 193, 193, 193, 193]
 
 
 def egdi_panel(ranks: list[float]) -> pd.DataFrame:
-    return pd.DataFrame({"survey_year": EGDI_YEARS, "iso3": "VNM", "egdi": 0.5, "egdi_rank": ranks,
-                         "n_ranked": EGDI_N})
+    return pd.DataFrame(
+        {"survey_year": EGDI_YEARS, "iso3": "VNM", "egdi": 0.5, "egdi_rank": ranks, "n_ranked": EGDI_N}
+    )
 
 
 @pytest.mark.parametrize("model", ["naive", "drift", "linear", "logit", "statespace"])
-@pytest.mark.parametrize("ranks", [
-    [97, 112, 105, 91, 90, 83, 99, 89, 88, 86, 86, 71],
-    [60, 40, 25, 12, 6, 3, 2, 1, 1, 1, 1, 1],
-    [120, 140, 150, 160, 165, 170, 180, 185, 188, 190, 191, 193],
-])
+@pytest.mark.parametrize(
+    "ranks",
+    [
+        [97, 112, 105, 91, 90, 83, 99, 89, 88, 86, 86, 71],
+        [60, 40, 25, 12, 6, 3, 2, 1, 1, 1, 1, 1],
+        [120, 140, 150, 160, 165, 170, 180, 185, 188, 190, 191, 193],
+    ],
+)
 def test_rank_forecasts_stay_within_1_n(model, ranks):
     s = egdi_rank_series(egdi_panel(ranks))
     out = forecast(s, model=model, horizon=15, level=0.95)
@@ -419,3 +442,21 @@ def test_interval_coverage_is_near_nominal_for_the_correct_model():
     growth = _coverage(lambda rng, n: 100 * np.exp(0.3 * np.arange(n) + rng.normal(0, 0.1, n)), "loglinear")
     for coverage in (linear, walk, growth):
         assert 0.7 <= coverage <= 0.9
+
+
+def test_a_snapshot_reported_twice_counts_once() -> None:
+    rows = pd.DataFrame(
+        {
+            "indicator": "portal_accounts",
+            "date": pd.to_datetime(["2020-08-27", "2020-12-24", "2020-12-31", "2021-03-08"]),
+            "value": [235_000.0, 412_000.0, 412_000.0, 468_000.0],
+            "qualifier": ["more_than", "", "more_than", "more_than"],
+            "unit": "count",
+            "scope": "national",
+            "kind": "actual",
+        }
+    )
+    series = series_for(rows, "portal_accounts")
+    assert list(series.index.strftime("%Y-%m-%d")) == ["2020-08-27", "2020-12-24", "2021-03-08"]
+    assert series.attrs["repeats"] == {"2020-12-31": "2020-12-24"}
+    assert "2020-12-31" not in series.attrs["qualifiers"]
