@@ -311,26 +311,13 @@ def load_egdi_panel(raw_dir: Path) -> pd.DataFrame:
     try:
         return validate_egdi_panel(panel)
     except pa.errors.SchemaErrors as error:
-        lines = _csv_lines(path, ["survey_year", "iso3"])
+        raw = read_raw_csv(path, ["survey_year", "iso3"])
+        lines = dict(zip(zip(raw["survey_year"], raw["iso3"], strict=True), raw[LINE_COLUMN], strict=True))
         keyed = panel.assign(**{LINE_COLUMN: [lines.get((str(y), str(c))) for y, c in
                                               zip(panel["survey_year"], panel["iso3"], strict=True)]})
         issues = schema_issues(error, keyed, path)
         located = [DataIssue(i.file, i.line, i.column, i.value, i.problem, fix) for i in issues]
         raise DataValidationError(located) from error
-
-
-def _csv_lines(path: Path, key: list[str]) -> dict[tuple[str, ...], int]:
-    """Physical line of each row of a CSV file, by the values of its ``key`` columns."""
-    import csv
-
-    lines: dict[tuple[str, ...], int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        start = 2
-        for row in reader:
-            lines[tuple(row[name].strip() for name in key)] = start
-            start = reader.line_num + 1
-    return lines
 
 
 def _format_float(value: float) -> str:
