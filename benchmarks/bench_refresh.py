@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from egovanalysis import config
-from egovanalysis.refresh import discover_notebooks, refresh
+from egovanalysis.reporting.refresh import discover_notebooks, refresh
 
 GOAL = 0.6
 IMPORTS = "import egovanalysis, pandas, matplotlib, seaborn, statsmodels.api"

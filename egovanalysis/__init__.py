@@ -8,7 +8,7 @@ The public entry points most users need::
 """
 
 from egovanalysis.errors import DataIssue, DataValidationError, EgovError
-from egovanalysis.figures import Figure, FigureParseError, parse_figure, parse_figures
+from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure, parse_figures
 
 __all__ = [
     "DataIssue",

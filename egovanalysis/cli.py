@@ -18,8 +18,8 @@ from egovanalysis import config
 def _cmd_build(args: argparse.Namespace) -> int:
     import pandera.errors
 
-    from egovanalysis.build import build
     from egovanalysis.errors import EgovError
+    from egovanalysis.ingest.build import build
 
     try:
         build(Path(args.raw_dir), Path(args.processed_dir))
@@ -43,7 +43,7 @@ def _show(value: object) -> str:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from egovanalysis.figures import FigureParseError, parse_figure
+    from egovanalysis.ingest.figure_parser import FigureParseError, parse_figure
 
     try:
         figure = parse_figure(args.text, lang=args.lang)
@@ -68,8 +68,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from egovanalysis.params import parse_cli_value
-    from egovanalysis.refresh import refresh_command
+    from egovanalysis.reporting.params import parse_cli_value
+    from egovanalysis.reporting.refresh import refresh_command
 
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)

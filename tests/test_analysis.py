@@ -7,7 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from egovanalysis import audit, portal, targets, tracking
+from egovanalysis.analysis import audit, portal
+from egovanalysis.analysis import targets as tracking
+from egovanalysis.forecasting import probabilities as targets
 
 
 def _obs(rows: list[tuple]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.backtest: rolling-origin MASE and coverage, and the model choice."""
+"""Tests of egovanalysis.forecasting.backtest: rolling-origin MASE and coverage, and the model choice."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis.backtest import backtest, backtest_forecasts, choose_model, horizon_bucket
-from egovanalysis.forecast import ForecastError, fit_all
+from egovanalysis.forecasting.backtest import backtest, backtest_forecasts, choose_model, horizon_bucket
+from egovanalysis.forecasting.models import ForecastError, fit_all
 
 SEEDS = range(10)
 

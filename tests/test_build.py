@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from egovanalysis import config
-from egovanalysis.build import build, load_raw
 from egovanalysis.cli import main
 from egovanalysis.data import load_observations, load_reported_figures, load_sources
 from egovanalysis.errors import DataValidationError
-from egovanalysis.schemas import OBSERVATIONS_COLUMNS
+from egovanalysis.ingest.build import build, load_raw
+from egovanalysis.ingest.schemas import OBSERVATIONS_COLUMNS
 
 BAD_RAW = Path(__file__).parent / "fixtures" / "bad_raw"
 BAD_CASES = sorted(path.name for path in BAD_RAW.iterdir() if path.is_dir())

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from egovanalysis.dates import AS_OF_PATTERN, DateResolutionError, parse_published, resolve_as_of
+from egovanalysis.ingest.dates import AS_OF_PATTERN, DateResolutionError, parse_published, resolve_as_of
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.egdi: UN export loader, EGDI panel, metadata, press cross-check."""
+"""Tests of egovanalysis.ingest.un_panel: UN export loader, EGDI panel, metadata, press cross-check."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pycountry
 import pytest
 import yaml
 
-from egovanalysis import config, egdi
-from egovanalysis.egdi import EgdiLoadError
+from egovanalysis import config
+from egovanalysis.ingest import un_panel as egdi
+from egovanalysis.ingest.un_panel import EgdiLoadError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "un_egdi"
 EXPORTS = config.UN_EGDI_EXPORTS_DIR

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from egovanalysis import egdi_story
+from egovanalysis.analysis import egdi as egdi_story
 from egovanalysis.data import load_observations
 
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from egovanalysis import config
-from egovanalysis import figures as figures_module
 from egovanalysis.errors import EgovError
-from egovanalysis.figures import Figure, FigureParseError, parse_figure, parse_figures
+from egovanalysis.ingest import figure_parser as figures_module
+from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure, parse_figures
 
 B, M, T = 1e9, 1e6, 1e12
 

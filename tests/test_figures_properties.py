@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovanalysis.figures import Figure, FigureParseError, parse_figure
+from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure
 
 SETTINGS = settings(derandomize=True, max_examples=300, deadline=None)
 

@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.forecast: series extraction, the models, bounds, ranks, errors, determinism."""
+"""Tests of egovanalysis.forecasting.models: series extraction, the models, bounds, ranks, errors, determinism."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovanalysis.forecast import (
+from egovanalysis.forecasting.models import (
     CONFLICT_RULE,
     MIN_POINTS,
     MODELS,

@@ -1,4 +1,4 @@
-"""Tests of the forecasting notebook's logic (egovanalysis.forecast_report) on the committed data."""
+"""Tests of the forecasting notebook's logic (egovanalysis.forecasting.report) on the committed data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis import forecast_report as fr
 from egovanalysis.data import load_egdi, load_indicators, load_observations
-from egovanalysis.forecast import ForecastError, rank_to_percentile
+from egovanalysis.forecasting import report as fr
+from egovanalysis.forecasting.models import ForecastError, rank_to_percentile
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from egovanalysis import config
-from egovanalysis.refresh import RefreshResult, plan_runs, refresh
+from egovanalysis.reporting.refresh import RefreshResult, plan_runs, refresh
 
 PARAMS = """
 01-data-audit: {min_figures: 5, top_indicators: 5}
@@ -108,7 +108,7 @@ def test_papermill_reads_every_declared_parameter() -> None:
     # papermill skips lines it cannot parse (``X | None``, a second '=' in a comment) with a mere warning.
     import papermill
 
-    from egovanalysis.params import read_parameters
+    from egovanalysis.reporting.params import read_parameters
 
     for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
         assert sorted(papermill.inspect_notebook(str(path))) == sorted(read_parameters(path)), path.name

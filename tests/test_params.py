@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from egovanalysis.params import (
+from egovanalysis.reporting.params import (
     NO_DEFAULT,
     ParameterError,
     apply_cli_params,

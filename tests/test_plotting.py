@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import seaborn as sns
 
-from egovanalysis import plotting
+from egovanalysis.reporting import style as plotting
 
 SOURCES = pd.DataFrame(
     {

@@ -15,8 +15,8 @@ import nbformat
 import pytest
 
 from egovanalysis import cli
-from egovanalysis.params import ParameterError
-from egovanalysis.refresh import RefreshError, plan_runs, refresh, switch_latest
+from egovanalysis.reporting.params import ParameterError
+from egovanalysis.reporting.refresh import RefreshError, plan_runs, refresh, switch_latest
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 GOOD = NOTEBOOKS / "good"

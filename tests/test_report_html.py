@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from egovanalysis.refresh import refresh
+from egovanalysis.reporting.refresh import refresh
 
 GOOD = Path(__file__).parent / "notebooks" / "good"
 INSTALL_HINT = (

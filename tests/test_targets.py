@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.targets: target probabilities, crossing dates, past targets."""
+"""Tests of egovanalysis.forecasting.probabilities: target probabilities, crossing dates, past targets."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis.forecast import ForecastError, egdi_rank_series, fit, forecast, rank_to_percentile
-from egovanalysis.targets import (
+from egovanalysis.forecasting.models import ForecastError, egdi_rank_series, fit, forecast, rank_to_percentile
+from egovanalysis.forecasting.probabilities import (
     crossing_date,
     deadline_outcome,
     evaluate_past_target,

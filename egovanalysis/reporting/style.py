@@ -2,7 +2,7 @@
 
 In a notebook::
 
-    from egovanalysis import plotting
+    from egovanalysis.reporting import style as plotting
     plotting.use_style()
     fig, ax = plt.subplots()
     sns.lineplot(data=rows, x="date", y="value", ax=ax)

@@ -1,6 +1,6 @@
 """Contracts of the raw and processed tables, as pandera schemas.
 
-Raw files are read as text (see :mod:`egovanalysis.rawio`), so raw schemas check the text's shape;
+Raw files are read as text (see :mod:`egovanalysis.ingest.rawio`), so raw schemas check the text's shape;
 cross-file references (a figure's source and indicator) are checked by schemas built from the
 files they point to. ``FIX_HINTS`` tells the user what to do for a failure in each column.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from egovanalysis.dates import AS_OF_PATTERN, DateResolutionError, parse_published
+from egovanalysis.ingest.dates import AS_OF_PATTERN, DateResolutionError, parse_published
 
 SOURCES_COLUMNS = ["source_id", "publisher", "title", "url", "published", "language", "kind", "notes"]
 INDICATORS_COLUMNS = ["id", "label", "unit", "measure", "concept", "definition"]

@@ -1,6 +1,6 @@
 """Tracking targets: the chance a target is met, when the forecast crosses it, and how past targets fared.
 
-Targets are read against the same predictive distributions as the forecasts (:mod:`egovanalysis.forecast`),
+Targets are read against the same predictive distributions as the forecasts (:mod:`egovanalysis.forecasting.models`),
 so a probability and an interval never disagree. The stance is the module's: a probability from five points
 and a simple model is a rough statement of uncertainty, not a prediction market; it is always reported next
 to the model and the data it came from.
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from egovanalysis.forecast import (
+from egovanalysis.forecasting.models import (
     Fit,
     ForecastError,
     _coerce,
@@ -142,7 +142,7 @@ def crossing_date(
     """First date at which the central forecast meets ``target``, or ``None`` if it does not by the end.
 
     ``forecast`` is a forecast frame (``date, mean, ...``; the crossing is linearly interpolated between the
-    two rows that straddle it) or a :class:`~egovanalysis.forecast.Fit` (evaluated monthly up to ``horizon``
+    two rows that straddle it) or a :class:`~egovanalysis.forecasting.models.Fit` (evaluated monthly up to ``horizon``
     years after the last observation, starting from the last observed value). If the first value already
     meets the target, its date is returned. ``direction`` defaults as in :func:`target_probability` (ranks:
     ``at_most``; a frame of ranks is recognised by ``frame.attrs["measure"] == "rank"``). Only the central

@@ -44,9 +44,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from egovanalysis import numberwords as nw
 from egovanalysis.errors import EgovError
-from egovanalysis.vi_numbers import words_to_digits
+from egovanalysis.ingest import number_words_en as nw
+from egovanalysis.ingest.number_words_vi import words_to_digits
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -4,12 +4,12 @@ Steps:
 
 1. find the notebooks (``notebooks/*.ipynb``, sorted; ``--only`` selects by stem);
 2. read every notebook's ``parameters`` cell and validate the requested parameters against it
-   (:mod:`egovanalysis.params`): an unknown name or a wrong type stops here, before anything runs;
-3. rebuild ``data/processed`` (:func:`egovanalysis.build.build`), unless told not to;
+   (:mod:`egovanalysis.reporting.params`): an unknown name or a wrong type stops here, before anything runs;
+3. rebuild ``data/processed`` (:func:`egovanalysis.ingest.build.build`), unless told not to;
 4. run the notebooks in parallel (threads driving papermill, one kernel each, working directory = the
    notebook's folder, kernel ``python3`` of *this* Python environment, a per-cell timeout);
 5. write into ``<out>/<UTC timestamp>/``: executed notebooks, HTML copies without code, ``figures/*.png``,
-   ``index.html`` (:mod:`egovanalysis.report`);
+   ``index.html`` (:mod:`egovanalysis.reporting.html`);
 6. only if every run succeeded, switch ``<out>/latest`` to the new folder (atomically), and write each
    default-parameter run back into ``notebooks/`` (without papermill's timing metadata), so the committed
    outputs are what the current code and data produce (nbval checks that).
@@ -34,7 +34,7 @@ import nbformat
 
 from egovanalysis import config
 from egovanalysis.errors import EgovError
-from egovanalysis.params import (
+from egovanalysis.reporting.params import (
     NO_DEFAULT,
     Parameter,
     ParameterError,
@@ -146,7 +146,7 @@ def plan_runs(
     """Select the notebooks and validate every requested parameter set; run nothing.
 
     Raises :class:`RefreshError` for a missing notebook folder or an unknown ``only`` name, and
-    :class:`~egovanalysis.params.ParameterError` (naming notebook and parameter) for bad parameters.
+    :class:`~egovanalysis.reporting.params.ParameterError` (naming notebook and parameter) for bad parameters.
     """
     found = discover_notebooks(notebooks_dir)
     if not found:
@@ -273,7 +273,7 @@ def run_notebook(
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from egovanalysis import report
+    from egovanalysis.reporting import html as report
 
     output = run_dir / f"{spec.name}.ipynb"
     started = time.perf_counter()
@@ -350,7 +350,7 @@ def switch_latest(out_dir: Path, run_dir: Path) -> Path:
 
 
 def _write_index(run_dir: Path, outcomes: Sequence[RunOutcome]) -> Path:
-    from egovanalysis import report
+    from egovanalysis.reporting import html as report
 
     entries = []
     for outcome in outcomes:
@@ -393,7 +393,7 @@ def committed_form(notebook: nbformat.NotebookNode) -> str:
 
 def update_committed_notebooks(outcomes: Sequence[RunOutcome], log: Log = _stderr) -> list[Path]:
     """Write every successful default-parameter run back over its source notebook; return those changed."""
-    from egovanalysis.atomic import write_text_atomic
+    from egovanalysis.ingest.atomic import write_text_atomic
 
     changed = []
     for outcome in outcomes:
@@ -422,7 +422,7 @@ def refresh(
 ) -> RefreshResult:
     """Validate parameters, rebuild the data, run the notebooks in parallel and write the report.
 
-    Raises :class:`RefreshError` or :class:`~egovanalysis.params.ParameterError` when it cannot start
+    Raises :class:`RefreshError` or :class:`~egovanalysis.reporting.params.ParameterError` when it cannot start
     (nothing is run or written then). Notebook failures do not raise: they are in the result
     (``result.ok`` is false), the run folder keeps the failed notebooks and ``latest`` is not switched.
     With ``update_notebooks``, a fully successful refresh also stores the default runs' outputs in the
@@ -430,8 +430,8 @@ def refresh(
     """
     specs = plan_runs(notebooks_dir, only, params_file, cli_params)
     if build:
-        from egovanalysis.build import build as build_data
         from egovanalysis.errors import DataValidationError
+        from egovanalysis.ingest.build import build as build_data
 
         try:
             build_data(log=log)

@@ -1,4 +1,4 @@
-"""English number words and scale words, as lookup tables for :mod:`egovanalysis.figures`.
+"""English number words and scale words, as lookup tables for :mod:`egovanalysis.ingest.figure_parser`.
 
 Every entry maps a lower-case word to ``(kind, value)``. The kinds are small string constants so the
 figure parser can dispatch on them with plain comparisons:

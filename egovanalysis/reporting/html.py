@@ -2,7 +2,7 @@
 
 **Headline convention.** A notebook publishes a headline number with::
 
-    from egovanalysis.report import headline
+    from egovanalysis.reporting.html import headline
     headline("Online public services", 4_432, unit="services", source="VGP 2021-03-05")
 
 This displays one short line (markdown and plain text, so nbval compares it) whose output metadata is

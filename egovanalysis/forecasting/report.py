@@ -1,12 +1,12 @@
 """The forecasting notebook's logic (``notebooks/05-forecast.ipynb``): one call per indicator.
 
 :func:`run` builds everything the notebook shows for one indicator, from the forecasting library
-(:mod:`egovanalysis.forecast`, :mod:`egovanalysis.backtest`, :mod:`egovanalysis.targets`):
+(:mod:`egovanalysis.forecasting.models`, :mod:`egovanalysis.forecasting.backtest`, :mod:`egovanalysis.forecasting.probabilities`):
 
 * the series (national actuals, up to ``cutoff`` when given), the fitted models and the ones refused, with
   the reason;
 * a rolling-origin backtest against the naive forecast, the model chosen and the reason
-  (:func:`~egovanalysis.backtest.choose_model`);
+  (:func:`~egovanalysis.forecasting.backtest.choose_model`);
 * the chosen model's forecast with a prediction interval at ``level``;
 * the indicator's targets: the probability of meeting each by its deadline and the date the central
   forecast crosses it; for deadlines the data have passed, the actual outcome beside what a forecast from
@@ -23,7 +23,7 @@ country's rank per survey is turned into a percentile (``100 * (N - rank) / (N -
 percentile is forecast as a bounded share. Ranks are never extrapolated raw; the stated rank targets
 ("top 70 by 2025") become percentile targets with N = 193 (the UN member states ranked since 2014). The rank
 only changes when a survey is released (every two years, around July), so a rank target is read at the last
-survey expected on or before its deadline (:func:`~egovanalysis.targets.survey_target`): when no survey is
+survey expected on or before its deadline (:func:`~egovanalysis.forecasting.probabilities.survey_target`): when no survey is
 expected between the last one and the deadline, the last survey decides it ("decided by the 2024 survey:
 rank 71; no survey is expected before the deadline"), otherwise the probability is taken at the date of
 the last expected survey.
@@ -40,10 +40,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from egovanalysis.backtest import backtest as run_backtest
-from egovanalysis.backtest import choose_model
-from egovanalysis.egdi_story import EGDI_SOURCE_ID
-from egovanalysis.forecast import (
+from egovanalysis.analysis.egdi import EGDI_SOURCE_ID
+from egovanalysis.forecasting.backtest import backtest as run_backtest
+from egovanalysis.forecasting.backtest import choose_model
+from egovanalysis.forecasting.models import (
     CONFLICT_RULE,
     QUALIFIER_TREATMENT,
     Fit,
@@ -57,7 +57,7 @@ from egovanalysis.forecast import (
     rank_to_percentile,
     series_for,
 )
-from egovanalysis.targets import (
+from egovanalysis.forecasting.probabilities import (
     SurveyTarget,
     crossing_date,
     deadline_outcome,
@@ -260,7 +260,7 @@ class ForecastResult:
         return table.rename(columns={"lower": f"lower ({shown})", "upper": f"upper ({shown})"})
 
     def headlines(self) -> list[dict[str, Any]]:
-        """Headline records (keyword arguments of :func:`egovanalysis.report.headline`)."""
+        """Headline records (keyword arguments of :func:`egovanalysis.reporting.html.headline`)."""
         last = self.forecast.iloc[-1]
         unit = "percentile" if self.indicator == EGDI_INDICATOR else self.unit
         value = round(float(last["mean"]), _decimals(self.unit))
@@ -413,9 +413,9 @@ def _targets_table(
     """The targets table (one row per target) and the target points to draw (modelled scale).
 
     Past targets (``status`` "passed") are judged only on an actual dated on or before the deadline (see
-    :func:`~egovanalysis.targets.deadline_outcome`); a figure reported after it is shown as context and
+    :func:`~egovanalysis.forecasting.probabilities.deadline_outcome`); a figure reported after it is shown as context and
     the outcome is "not known at the deadline". The EGDI rank is read at the last survey expected on or
-    before the deadline (:func:`~egovanalysis.targets.survey_target`): when no survey is expected between
+    before the deadline (:func:`~egovanalysis.forecasting.probabilities.survey_target`): when no survey is expected between
     the last one and the deadline, that survey decides the target (``status`` "decided", ``p_met`` 1 or
     0), otherwise the probability is the forecast's at the expected survey (column ``evaluated at``).
     """
@@ -673,7 +673,7 @@ def run(
     fitted, and later actuals are compared with the forecast; ``level`` the interval level. ``registry``
     (``load_indicators()``) gives the measure and label of the indicator.
 
-    Raises :class:`~egovanalysis.forecast.ForecastError` for an unknown indicator, too few points, an
+    Raises :class:`~egovanalysis.forecasting.models.ForecastError` for an unknown indicator, too few points, an
     unknown model or an invalid parameter.
     """
     if not isinstance(horizon, int | float) or isinstance(horizon, bool) or not horizon > 0:
@@ -793,7 +793,7 @@ def plot_fan(result: ForecastResult, ax: Axes | None = None) -> Axes:
     """Fan chart: actuals used for the fit, later actuals, central forecast, interval and targets.
 
     Counts spanning more than 1.5 orders of magnitude are drawn on a log scale (said in the axis label).
-    Finish the chart with :func:`egovanalysis.plotting.finish` (title ``result.title``, y label
+    Finish the chart with :func:`egovanalysis.reporting.style.finish` (title ``result.title``, y label
     ``result.ylabel``, sources ``result.sources``).
     """
     import matplotlib.pyplot as plt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from egovanalysis.targets import target_met
+from egovanalysis.forecasting.probabilities import target_met
 
 #: Qualifiers of a target meaning "lower is better" (a rank "top 70" is ``at_most`` 70).
 _LOWER_IS_BETTER = {"at_most", "less_than"}

@@ -12,7 +12,7 @@ The series this project holds are short (often 5-15 points), irregularly dated a
   central value alone is never the result. With three to five points the intervals are wide (Student-t
   quantiles with few degrees of freedom) and they should be.
 * **Backtests against naive.** Whether any model is better than "it stays where it was" is decided by
-  rolling-origin backtests (:mod:`egovanalysis.backtest`), not by in-sample fit.
+  rolling-origin backtests (:mod:`egovanalysis.forecasting.backtest`), not by in-sample fit.
 * **Uncertainty stated plainly.** Notes on what was assumed (qualified figures, merged reports, clipping to
   bounds) travel with the series (``Series.attrs``), the fit (:attr:`Fit.notes`) and every forecast frame
   (``DataFrame.attrs``).
@@ -38,7 +38,7 @@ Conventions, decided once here:
   survey, clipped to ``1..N``.
 * **Distributions.** Every model gives, at each forecast date, a location and scale on a (possibly
   transformed) scale and a Student-t (or normal) shape; intervals and target probabilities
-  (:mod:`egovanalysis.targets`) come from that same distribution, in closed form. Nothing is simulated, so
+  (:mod:`egovanalysis.forecasting.probabilities`) come from that same distribution, in closed form. Nothing is simulated, so
   results are identical from run to run; ``seed`` is accepted (and passed on as ``rng=`` should a simulated
   path ever be used) so that callers need not change when a simulated model is added.
 """

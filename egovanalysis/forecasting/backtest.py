@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from egovanalysis.forecast import (
+from egovanalysis.forecasting.models import (
     MIN_POINTS,
     MODELS,
     OLS_MODELS,
@@ -80,7 +80,7 @@ def backtest_forecasts(
 
     Columns: ``model, origin, date, horizon_years, horizon, actual, mean, lower, upper, scale, scaled_error,
     covered``. ``min_train`` raises every model's minimum training size (never lowers it below
-    :data:`~egovanalysis.forecast.MIN_POINTS`). A model refused at an origin (e.g. ``loglinear`` with a
+    :data:`~egovanalysis.forecasting.models.MIN_POINTS`). A model refused at an origin (e.g. ``loglinear`` with a
     zero) simply has no forecasts from that origin.
     """
     s, measure, chosen = prepare(series, models, measure)
@@ -171,7 +171,7 @@ def choose_model(
 
     1. Models with at least ``min_forecasts`` backtest forecasts (over all horizons) and, when ``fits`` is
        given, a current fit, are compared by mean MASE (forecast-weighted over the horizon buckets); ties go
-       to the simpler model (order of :data:`~egovanalysis.forecast.MODELS`).
+       to the simpler model (order of :data:`~egovanalysis.forecasting.models.MODELS`).
     2. If naive is among them and has the lowest MASE, or (naive not backtested) every model has
        MASE >= 1, the answer is naive and the reason says "no model beats the naive forecast; use naive".
        Naive's own MASE grows with the horizon (it is about 1 one year ahead), so when naive was backtested

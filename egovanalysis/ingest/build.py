@@ -2,12 +2,12 @@
 
 Steps, each reported as it runs:
 
-1. read the three raw tables as text, with the line of every row (:mod:`egovanalysis.rawio`);
-2. validate them against their contracts (:mod:`egovanalysis.schemas`, pandera);
-3. parse every reported phrase (:func:`egovanalysis.figures.parse_figures`) in its source's language;
+1. read the three raw tables as text, with the line of every row (:mod:`egovanalysis.ingest.rawio`);
+2. validate them against their contracts (:mod:`egovanalysis.ingest.schemas`, pandera);
+3. parse every reported phrase (:func:`egovanalysis.ingest.figure_parser.parse_figures`) in its source's language;
 4. check each figure against its indicator (unit, share within 0-100, rank at least 1);
-5. resolve ``as_of`` to a date (:mod:`egovanalysis.dates`) and assemble the tidy observations;
-6. build the UN EGDI panel (:mod:`egovanalysis.egdi`);
+5. resolve ``as_of`` to a date (:mod:`egovanalysis.ingest.dates`) and assemble the tidy observations;
+6. build the UN EGDI panel (:mod:`egovanalysis.ingest.un_panel`);
 7. only if nothing failed, write every output atomically. A failure leaves ``data/processed`` as it was.
 
 Every raw figure ends up either in ``observations.csv`` or in the error report; the counts are printed.
@@ -24,13 +24,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from egovanalysis import config
-from egovanalysis.atomic import write_text_atomic
-from egovanalysis.dates import DateResolutionError, parse_published, resolve_as_of
-from egovanalysis.egdi import SEA_CSV_NAME, build_egdi_panel, validate_egdi_panel
 from egovanalysis.errors import DataIssue, DataValidationError
-from egovanalysis.figures import parse_figures
-from egovanalysis.rawio import LINE_COLUMN, read_raw_csv
-from egovanalysis.schemas import (
+from egovanalysis.ingest.atomic import write_text_atomic
+from egovanalysis.ingest.dates import DateResolutionError, parse_published, resolve_as_of
+from egovanalysis.ingest.figure_parser import parse_figures
+from egovanalysis.ingest.rawio import LINE_COLUMN, read_raw_csv
+from egovanalysis.ingest.schemas import (
     FIX_HINTS,
     INDICATORS_COLUMNS,
     OBSERVATIONS_COLUMNS,
@@ -41,6 +40,7 @@ from egovanalysis.schemas import (
     reported_figures_schema,
     sources_schema,
 )
+from egovanalysis.ingest.un_panel import SEA_CSV_NAME, build_egdi_panel, validate_egdi_panel
 
 #: Parsed unit (``None`` is a plain number) -> registry units it may stand for. A bare number may stand
 #: for money when the report leaves the currency to the context ("savings of about 8,000 billion");
