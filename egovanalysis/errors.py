@@ -1,4 +1,12 @@
-"""Errors that point at the exact place in a raw file, and say how to fix it."""
+"""Every exception egovanalysis raises for bad input, under one root: :class:`EgovError`.
+
+Data problems travel as :class:`DataIssue` records (file, line, column, value, problem, fix) from where they
+are found to where they are printed; nothing downstream re-reads a file or a message to find the line.
+The command line catches :class:`EgovError`, prints the message and exits non-zero, never a traceback.
+
+Errors that are also a ``ValueError`` (a bad phrase, date, parameter or request) say so in their bases,
+so callers that already catch ``ValueError`` keep working.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from egovanalysis import config
+
+#: Where the layers, the data contracts and the "where does it go" table are explained; fixes point here.
+ARCHITECTURE_DOC = "docs/architecture.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +36,7 @@ class DataIssue:
 
     def __str__(self) -> str:
         try:
-            shown = self.file.resolve().relative_to(config.PROJECT_ROOT)
+            shown = Path(self.file).resolve().relative_to(config.PROJECT_ROOT)
         except ValueError:
             shown = self.file
         where = f"{shown}:{self.line}" if self.line is not None else f"{shown}"
@@ -36,11 +47,11 @@ class DataIssue:
 
 
 class EgovError(Exception):
-    """Base class of the errors raised by egovanalysis for bad inputs."""
+    """Root of the errors raised by egovanalysis for bad inputs, requests or runs."""
 
 
 class DataValidationError(EgovError):
-    """Raised when input files hold problems; carries every problem found, not only the first."""
+    """Input files hold problems; carries every problem found (:attr:`issues`), not only the first."""
 
     def __init__(self, issues: list[DataIssue], summary: str | None = None) -> None:
         self.issues = list(issues)
@@ -49,3 +60,35 @@ class DataValidationError(EgovError):
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
         tail = f"\n{summary}" if summary else ""
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the raw data:\n{lines}{tail}")
+
+
+class EgdiLoadError(EgovError, ValueError):
+    """A UN EGDI export cannot be read as documented; the message names file, line, column and value."""
+
+
+class FigureParseError(EgovError, ValueError):
+    """The text holds no figure, or more than one; the message quotes the text."""
+
+
+class DateResolutionError(EgovError, ValueError):
+    """An ``as_of`` or published date cannot be read as a calendar date."""
+
+
+class SelectionError(EgovError, ValueError):
+    """A requested country, indicator, metric or survey is not in the data; the message lists what is."""
+
+
+class ForecastError(EgovError, ValueError):
+    """A series cannot be forecast as asked; the message says why and what to do."""
+
+
+class ParameterError(EgovError, ValueError):
+    """A notebook parameter is unknown, ill-typed, or declared in a way that cannot be checked."""
+
+
+class RefreshError(EgovError):
+    """A refresh could not start or finish (no notebooks, bad selection, failed build, bad destination)."""
+
+
+class ReportError(EgovError, ValueError):
+    """A chart or report cannot be finished as asked (e.g. a chart without the sources of its rows)."""

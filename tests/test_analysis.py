@@ -9,7 +9,9 @@ import pytest
 
 from egovanalysis.analysis import audit, portal
 from egovanalysis.analysis import targets as tracking
-from egovanalysis.forecasting import probabilities as targets
+from egovanalysis.analysis.targets import TargetVerdict
+from egovanalysis.errors import SelectionError
+from egovanalysis.reporting import texts
 
 
 def _obs(rows: list[tuple]) -> pd.DataFrame:
@@ -126,20 +128,35 @@ def test_implied_growth_between_snapshots() -> None:
         [
             ("portal_accounts", "2020-01-01", 1_000, None, "actual", "national", "a"),
             ("portal_accounts", "2020-01-11", 2_000, None, "actual", "national", "b"),
-            ("portal_accounts", "2020-01-11", 1_900, "more_than", "actual", "national", "c"),  # same date
+            ("portal_accounts", "2020-01-11", 1_800, "more_than", "actual", "national", "c"),  # same date
         ]
     )
     rows = portal.snapshots(observations, ["portal_accounts"])
-    assert rows["value"].tolist() == [1_000, 2_000]
+    # Reports of the same date become their median (conventions.collapse_reports), as in the forecasts.
+    assert rows["value"].tolist() == [1_000, 1_900]
+    assert rows["n_reports"].tolist() == [1, 2] and rows.loc[1, "source_ids"] == "b|c"
     growth = portal.implied_growth(rows)
-    assert growth.loc[0, "days"] == 10 and growth.loc[0, "per_day"] == 100
-    assert (1 + growth.loc[0, "daily_growth_%"] / 100) ** 10 == pytest.approx(2)
+    assert growth.loc[0, "days"] == 10 and growth.loc[0, "per_day"] == 90
+    assert (1 + growth.loc[0, "daily_growth_%"] / 100) ** 10 == pytest.approx(1.9)
     multiples = portal.growth_multiples(rows)
-    assert multiples.loc["portal_accounts", "multiple"] == 2
+    assert multiples.loc["portal_accounts", "multiple"] == pytest.approx(1.9)
+
+
+def test_a_snapshot_reported_again_days_later_counts_once() -> None:
+    observations = _obs(
+        [
+            ("portal_accounts", "2020-12-24", 412_000, None, "actual", "national", "vss"),
+            ("portal_accounts", "2020-12-31", 412_000, "more_than", "actual", "national", "binhduong"),
+            ("portal_accounts", "2021-03-08", 468_000, "more_than", "actual", "national", "vna"),
+        ]
+    )
+    rows = portal.snapshots(observations, ["portal_accounts"])
+    assert rows["date"].dt.strftime("%Y-%m-%d").tolist() == ["2020-12-24", "2021-03-08"]
+    assert rows.loc[0, "repeated_on"] == "2020-12-31" and rows.loc[0, "source_ids"] == "vss|binhduong"
 
 
 def test_snapshots_reject_unknown_metrics() -> None:
-    with pytest.raises(ValueError, match="portal_hugs"):
+    with pytest.raises(SelectionError, match="portal_hugs"):
         portal.snapshots(_obs([]), ["portal_hugs"])
 
 
@@ -183,8 +200,9 @@ def test_target_table_uses_the_same_definition_and_scope_only() -> None:
     rank = table[table["indicator"] == "un_egdi_rank"].iloc[0]
     # Reported two weeks after the deadline: shown, but it cannot say where things stood at the deadline.
     assert rank["direction"] == "at most" and rank["gap"] == -5 and pd.isna(rank["met"])
-    assert rank["when"] == "after the deadline"
-    assert "not known at the deadline" in tracking.target_summary(table)
+    assert rank["verdict"] is TargetVerdict.NOT_KNOWN_AT_DEADLINE
+    assert localities["verdict"] is TargetVerdict.NO_FIGURE and first["verdict"] is TargetVerdict.MISSED
+    assert "not known at the deadline" in texts.target_summary(table)
 
 
 @pytest.mark.parametrize(
@@ -205,9 +223,8 @@ def test_target_table_uses_the_same_definition_and_scope_only() -> None:
 def test_target_met_respects_bounds(
     value: float, qualifier: str | None, target: float, lower_is_better: bool, expected: bool | None
 ) -> None:
-    # tracking judges targets with the forecasting module's rule, so both notebooks agree.
     direction = "at_most" if lower_is_better else "at_least"
-    assert targets.target_met(value, qualifier or "", target, direction) is expected
+    assert tracking.target_met(value, qualifier or "", target, direction) is expected
 
 
 def test_trust_table_verdicts() -> None:
@@ -275,8 +292,9 @@ def test_portal_summary_text_states_the_multiple() -> None:
             ("portal_accounts", "2023-07-31", 7_770_000, "about", "actual", "national", "b"),
         ]
     )
-    text = portal.summary_text(portal.snapshots(observations, ["portal_accounts"]))
+    text = texts.portal_summary_text(portal.snapshots(observations, ["portal_accounts"]))
     assert "44,200 (09 Feb 2020)" in text and "7.77 million (31 Jul 2023)" in text and "176 times" in text
+    assert "1 of the 2 figures are bounds" in text
 
 
 def test_trust_table_needs_an_independent_second_report_to_corroborate() -> None:

@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from egovanalysis import config
+from egovanalysis.analysis.press_check import crosscheck_press_ranks
+from egovanalysis.errors import EgdiLoadError
 from egovanalysis.ingest import un_panel as egdi
-from egovanalysis.ingest.un_panel import EgdiLoadError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "un_egdi"
 EXPORTS = config.UN_EGDI_EXPORTS_DIR
@@ -368,7 +369,7 @@ def test_crosscheck_press_ranks(panel: pd.DataFrame) -> None:
     )
     before = observations.copy()
     panel_before = panel.copy()
-    result = egdi.crosscheck_press_ranks(observations, panel)
+    result = crosscheck_press_ranks(observations, panel)
     pd.testing.assert_frame_equal(observations, before)  # never modified
     pd.testing.assert_frame_equal(panel, panel_before)
     assert list(result.columns) == [
@@ -393,7 +394,7 @@ def test_crosscheck_without_comparable_survey(panel: pd.DataFrame) -> None:
             _observation("g2", "un_egdi_rank", "2001-06-30", 100),  # before the first survey
         ]
     )
-    result = egdi.crosscheck_press_ranks(observations, panel).set_index("figure_id")
+    result = crosscheck_press_ranks(observations, panel).set_index("figure_id")
     assert result["agrees"].isna().all()
     assert "no earlier survey" in result.at["g1", "note"]
     assert pd.isna(result.at["g2", "survey_year"])

@@ -7,6 +7,8 @@ import pytest
 
 from egovanalysis.analysis import egdi as egdi_story
 from egovanalysis.data import load_observations
+from egovanalysis.reporting import texts
+from egovanalysis.reporting.formatting import ordinal
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +38,11 @@ def test_select_rejects_unknown_codes(panel: pd.DataFrame) -> None:
 
 def test_sentences_are_drawn_from_the_numbers(panel: pd.DataFrame) -> None:
     rows = egdi_story.select(panel, "THA")
-    text = egdi_story.trajectory_text(rows, "THA")
+    text = texts.trajectory_text(rows, "THA")
     assert "Thailand ranked 56 of 173 in 2003 and 52 of 193 in 2024 (up 4 places)" in text
     assert "173 → 178" in text
-    assert "2nd in 2024" in egdi_story.regional_text(rows, "THA")
-    assert "weakest pillar of Thailand was the Online Service Index (rank 62)" in egdi_story.pillar_text(
+    assert "2nd in 2024" in texts.regional_text(rows, "THA")
+    assert "weakest pillar of Thailand was the Online Service Index (rank 62)" in texts.pillar_text(
         rows, "THA"
     )
 
@@ -55,7 +57,7 @@ def test_goal_distance_for_viet_nam_only(panel: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(("number", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (22, "22nd")])
 def test_ordinal(number: int, text: str) -> None:
-    assert egdi_story.ordinal(number) == text
+    assert ordinal(number) == text
 
 
 def test_codes_are_normalised() -> None:

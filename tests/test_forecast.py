@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.forecasting.models: series extraction, the models, bounds, ranks, errors, determinism."""
+"""Tests of egovanalysis.forecasting.models: series, models, bounds, ranks, errors, determinism."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from egovanalysis.conventions import SNAPSHOT_RULE, percentile_to_rank, rank_to_percentile
 from egovanalysis.forecasting.models import (
-    CONFLICT_RULE,
     MIN_POINTS,
     MODELS,
     QUALIFIER_TREATMENT,
@@ -18,8 +18,6 @@ from egovanalysis.forecasting.models import (
     fit,
     fit_all,
     forecast,
-    percentile_to_rank,
-    rank_to_percentile,
     series_for,
 )
 
@@ -109,7 +107,7 @@ def test_series_for_extracts_actuals_combines_conflicts_and_keeps_qualifiers(obs
     assert "2023-06-30" not in s.attrs["qualifiers"]
     assert s.attrs["measure"] == "cumulative" and s.attrs["unit"] == "count"
     assert s.attrs["qualifier_treatment"] == QUALIFIER_TREATMENT
-    assert s.attrs["conflict_rule"] == CONFLICT_RULE
+    assert s.attrs["conflict_rule"] == SNAPSHOT_RULE
 
 
 def test_series_for_cutoff_and_scope(observations):

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from egovanalysis.conventions import UN_MEMBER_STATES, rank_to_percentile
 from egovanalysis.data import load_egdi, load_indicators, load_observations
+from egovanalysis.errors import ForecastError
 from egovanalysis.forecasting import report as fr
-from egovanalysis.forecasting.models import ForecastError, rank_to_percentile
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_egdi_percentile_forecast_stays_in_0_100(egdi: fr.ForecastResult) -> Non
         frame = fitted.forecast(30, level=0.95)
         assert frame[["mean", "lower", "upper"]].stack().between(0, 100).all(), name
     ranks = egdi.forecast_table()["rank (central)"]
-    assert ranks.between(1, fr.UN_MEMBERS).all()
+    assert ranks.between(1, UN_MEMBER_STATES).all()
 
 
 def test_egdi_series_is_the_panel_percentile(egdi: fr.ForecastResult, data: dict[str, pd.DataFrame]) -> None:

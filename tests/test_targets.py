@@ -6,14 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis.forecasting.models import ForecastError, egdi_rank_series, fit, forecast, rank_to_percentile
+from egovanalysis.analysis.targets import deadline_outcome, target_met
+from egovanalysis.conventions import rank_to_percentile
+from egovanalysis.errors import ForecastError
+from egovanalysis.forecasting.models import egdi_rank_series, fit, forecast
 from egovanalysis.forecasting.probabilities import (
     crossing_date,
-    deadline_outcome,
     evaluate_past_target,
     survey_read_date,
     survey_target,
-    target_met,
     target_probability,
 )
 
@@ -147,22 +148,24 @@ def test_a_figure_after_the_deadline_never_decides():
     assert out.later_qualifier == "about"
     # even a plain figure well above the target, a day after the deadline, does not decide
     plain = pd.Series([10.0, 20.0, 45.0], index=pd.to_datetime(["2019-12-31", "2020-06-30", "2021-01-01"]))
-    after = deadline_outcome(plain, 30, "2020-12-31")
+    after = deadline_outcome(plain, 30, "2020-12-31", direction="at_least")
     assert after.met is None and after.date is None and after.later_date == pd.Timestamp("2021-01-01")
     # the latest figure on or before the deadline decides, however near a later one is
     both = pd.Series([28.0, 45.0], index=pd.to_datetime(["2020-11-30", "2021-01-01"]))
-    decided = deadline_outcome(both, 30, "2020-12-31")
+    decided = deadline_outcome(both, 30, "2020-12-31", direction="at_least")
     assert decided.date == pd.Timestamp("2020-11-30") and decided.offset_days == -31 and decided.met is False
-    on_the_day = deadline_outcome(pd.Series([31.0], index=pd.to_datetime(["2020-12-31"])), 30, "2020-12-31")
+    on_the_day = deadline_outcome(pd.Series([31.0], index=pd.to_datetime(["2020-12-31"])), 30, "2020-12-31",
+                                  direction="at_least")
     assert on_the_day.met is True and on_the_day.offset_days == 0
 
 
 def test_an_approximate_figure_close_to_the_target_does_not_decide():
     s = pd.Series([31.0], index=pd.to_datetime(["2020-12-15"]))
     s.attrs["qualifiers"] = {"2020-12-15": "about"}
-    assert deadline_outcome(s, 30, "2020-12-31").met is None  # about 31 %: within 5 % of 30 %
+    # about 31 %: within 5 % of 30 %
+    assert deadline_outcome(s, 30, "2020-12-31", direction="at_least").met is None
     s.iloc[0] = 40.0
-    assert deadline_outcome(s, 30, "2020-12-31").met is True  # about 40 %: clearly above
+    assert deadline_outcome(s, 30, "2020-12-31", direction="at_least").met is True  # about 40 %: clearly above
 
 
 def test_evaluate_past_rank_target():

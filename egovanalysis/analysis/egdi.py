@@ -72,41 +72,6 @@ def select(
     return rows.sort_values(["survey_year", "iso3"]).reset_index(drop=True)
 
 
-def ordinal(number: int) -> str:
-    """``1`` -> ``1st``, ``12`` -> ``12th``, ``22`` -> ``22nd``."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def _name(rows: pd.DataFrame, country: str) -> str:
-    return str(rows.loc[rows["iso3"] == country, "country"].iloc[-1])
-
-
-def trajectory_text(rows: pd.DataFrame, country: str) -> str:
-    """Two or three sentences on the country's rank, score and the changing number of countries ranked."""
-    own = rows[rows["iso3"] == country].sort_values("survey_year")
-    first, last = own.iloc[0], own.iloc[-1]
-    best = own.loc[own["egdi_rank"].idxmin()]
-    worst = own.loc[own["egdi_rank"].idxmax()]
-    move = int(first["egdi_rank"]) - int(last["egdi_rank"])
-    direction = f"up {move} places" if move > 0 else (f"down {-move} places" if move < 0 else "unchanged")
-    denominators = own["n_ranked"].drop_duplicates().astype(int).tolist()
-    text = (
-        f"{_name(rows, country)} ranked {int(first['egdi_rank'])} of {int(first['n_ranked'])} in "
-        f"{int(first['survey_year'])} and {int(last['egdi_rank'])} of {int(last['n_ranked'])} in "
-        f"{int(last['survey_year'])} ({direction}); its EGDI rose from {first['egdi']:.3f} to "
-        f"{last['egdi']:.3f}. Its best rank was {int(best['egdi_rank'])} ({int(best['survey_year'])}), its "
-        f"worst {int(worst['egdi_rank'])} ({int(worst['survey_year'])})."
-    )
-    if len(denominators) > 1:
-        text += (
-            f" The number of countries ranked changed ({' → '.join(map(str, denominators))}), so raw "
-            f"ranks of different surveys are not strictly comparable: the percentile (share of other "
-            f"countries beaten) moved from {first['percentile']:.1f} to {last['percentile']:.1f}."
-        )
-    return text
-
-
 def pillar_table(rows: pd.DataFrame, country: str) -> pd.DataFrame:
     """The country's four sub-indices and their (computed) ranks per survey."""
     own = rows[rows["iso3"] == country].sort_values("survey_year")
@@ -114,46 +79,9 @@ def pillar_table(rows: pd.DataFrame, country: str) -> pd.DataFrame:
     return own[columns].set_index("survey_year")
 
 
-def pillar_text(rows: pd.DataFrame, country: str) -> str:
-    """Which pillar drags the score in the latest survey, and how the pillars moved since the first."""
-    table = pillar_table(rows, country)
-    first_year, last_year = table.index[0], table.index[-1]
-    latest = table.loc[last_year]
-    ranks = {pillar: int(latest[f"{pillar}_rank"]) for pillar in PILLARS}
-    weakest = max(ranks, key=lambda pillar: (ranks[pillar], pillar))
-    strongest = min(ranks, key=lambda pillar: (ranks[pillar], pillar))
-    change = {pillar: latest[pillar] - table.loc[first_year, pillar] for pillar in PILLARS}
-    fastest = max(change, key=lambda pillar: (change[pillar], pillar))
-    return (
-        f"In {last_year} the weakest pillar of {_name(rows, country)} was the {PILLARS[weakest]} "
-        f"(rank {ranks[weakest]}), the strongest the {PILLARS[strongest]} (rank {ranks[strongest]}). "
-        f"Since {first_year} the {PILLARS[fastest]} gained most ({table.loc[first_year, fastest]:.3f} → "
-        f"{latest[fastest]:.3f})."
-    )
-
-
 def positions_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Position among the selected countries, one row per survey and one column per country."""
     return rows.pivot(index="survey_year", columns="iso3", values="group_position")
-
-
-def regional_text(rows: pd.DataFrame, country: str) -> str:
-    """Where the country stands among the selected peers, first and last survey, and who leads."""
-    own = rows[rows["iso3"] == country].sort_values("survey_year")
-    first, last = own.iloc[0], own.iloc[-1]
-    size = rows.groupby("survey_year")["iso3"].nunique()
-    latest_year = int(last["survey_year"])
-    leader = rows[(rows["survey_year"] == latest_year) & (rows["group_position"] == 1)]["country"].iloc[0]
-    overtaken = rows[
-        (rows["survey_year"] == latest_year) & (rows["group_position"] < last["group_position"])
-    ]["country"].tolist()
-    ahead = ", ".join(overtaken) if overtaken else "no one"
-    return (
-        f"Among the {size.iloc[-1]} countries compared, {_name(rows, country)} was "
-        f"{ordinal(int(first['group_position']))} in {int(first['survey_year'])} and "
-        f"{ordinal(int(last['group_position']))} in {latest_year}; {leader} leads. "
-        f"Ahead of it in {latest_year}: {ahead}."
-    )
 
 
 def goal_distance(rows: pd.DataFrame, observations: pd.DataFrame, country: str) -> pd.DataFrame:

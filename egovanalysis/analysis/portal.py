@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from egovanalysis.conventions import collapse_reports
+from egovanalysis.errors import SelectionError
+
 #: Cumulative portal indicators, with a label for charts.
 PORTAL_METRICS: dict[str, str] = {
     "portal_accounts": "registered accounts",
@@ -25,14 +28,17 @@ def snapshots(
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """National, actual figures of the given cumulative metrics between ``start`` and ``end``.
+    """National, actual snapshots of the given cumulative metrics between ``start`` and ``end``.
 
-    When two sources report the same metric on the same date, the higher lower bound is kept (both
-    are in the audit's conflict table); the result has one row per metric and date.
+    Reports are collapsed into snapshots by the project's one rule
+    (:func:`~egovanalysis.conventions.collapse_reports`): several reports of one date become their median,
+    and a report repeating the previous value within a few days is the same snapshot, counted once at
+    its first date. The forecasts build their series the same way, so both show the same points.
+    Columns: ``indicator, date, value, qualifier, n_reports, source_ids, figure_ids, repeated_on``.
     """
     unknown = sorted(set(metrics) - set(PORTAL_METRICS))
     if unknown:
-        raise ValueError(f"unknown portal metric(s) {unknown}; choose from {sorted(PORTAL_METRICS)}")
+        raise SelectionError(f"unknown portal metric(s) {unknown}; choose from {sorted(PORTAL_METRICS)}")
     rows = observations[
         observations["indicator"].isin(metrics)
         & (observations["scope"] == "national")
@@ -42,10 +48,12 @@ def snapshots(
         rows = rows[rows["date"] >= pd.Timestamp(start)]
     if end is not None:
         rows = rows[rows["date"] <= pd.Timestamp(end)]
-    rows = rows.sort_values(["indicator", "date", "value", "figure_id"])
-    rows = rows.drop_duplicates(["indicator", "date"], keep="last")
-    columns = ["indicator", "date", "value", "qualifier", "source_id", "figure_id"]
-    return rows[columns].reset_index(drop=True)
+    frames = [collapse_reports(group).assign(indicator=indicator)
+              for indicator, group in rows.groupby("indicator", sort=True)]
+    columns = ["indicator", "date", "value", "qualifier", "n_reports", "source_ids", "figure_ids", "repeated_on"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def implied_growth(snapshot_rows: pd.DataFrame) -> pd.DataFrame:
@@ -135,28 +143,3 @@ def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns].sort_values(["date", "basis"]).reset_index(drop=True)
-
-
-def _people(value: float) -> str:
-    if value >= 1e9:
-        return f"{value / 1e9:,.1f} billion"
-    if value >= 1e6:
-        return f"{value / 1e6:,.2f} million"
-    return f"{value:,.0f}"
-
-
-def summary_text(snapshot_rows: pd.DataFrame, metric: str = "portal_accounts") -> str:
-    """Two sentences on one metric: first to latest snapshot, the multiple, and how growth slowed."""
-    rows = snapshot_rows[snapshot_rows["indicator"] == metric].sort_values("date")
-    if len(rows) < 2:
-        return f"Fewer than two snapshots of {PORTAL_METRICS.get(metric, metric)} in the selected dates."
-    first, last = rows.iloc[0], rows.iloc[-1]
-    growth = implied_growth(rows)
-    label = PORTAL_METRICS.get(metric, metric)
-    return (
-        f"{label.capitalize()} went from {_people(first['value'])} ({first['date']:%d %b %Y}) to "
-        f"{_people(last['value'])} ({last['date']:%d %b %Y}), {last['value'] / first['value']:,.0f} times "
-        f"as many. The implied average daily growth was {growth['daily_growth_%'].iloc[0]:.2f} % over the "
-        f"first interval and {growth['daily_growth_%'].iloc[-1]:.2f} % over the last; most figures are "
-        f"\"more than\" bounds, so these rates are approximate."
-    )

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from egovanalysis.conventions import rank_to_percentile
 from egovanalysis.forecasting.models import (
     MIN_POINTS,
     MODELS,
@@ -41,7 +42,6 @@ from egovanalysis.forecasting.models import (
     _n_ranked,
     fit,
     prepare,
-    rank_to_percentile,
     years_between,
 )
 

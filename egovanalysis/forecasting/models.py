@@ -55,7 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from egovanalysis.errors import EgovError
+from egovanalysis.conventions import SNAPSHOT_RULE, collapse_reports, percentile_to_rank, rank_to_percentile
+from egovanalysis.errors import ForecastError
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -63,7 +64,6 @@ __all__ = [
     "MODELS",
     "OLS_MODELS",
     "QUALIFIER_TREATMENT",
-    "CONFLICT_RULE",
     "Fit",
     "Fits",
     "ForecastError",
@@ -73,8 +73,6 @@ __all__ = [
     "fit_all",
     "forecast",
     "forecast_dates",
-    "percentile_to_rank",
-    "rank_to_percentile",
     "series_for",
     "years_between",
 ]
@@ -107,54 +105,8 @@ QUALIFIER_TREATMENT = (
     "bias the fitted level down slightly, upper bounds (less_than, at_most) bias it up, and about/nearly are "
     "taken at face value"
 )
-CONFLICT_RULE = (
-    "several reports for the same date are combined into the median of their values; their qualifiers are "
-    "kept, joined with '|' when they differ; a report repeating the previous value within "
-    "10 days is the same snapshot and is counted once, at its first date"
-)
-#: Reports this close in time and value are one snapshot reported twice (e.g. 412,000 accounts on 24 and
-#: 31 Dec 2020 by two sources); counting both would fake a plateau and shrink the intervals.
-REPEAT_WINDOW_DAYS = 10
-REPEAT_REL_TOL = 0.005
-
-_LOWER_QUALIFIERS = frozenset({"more_than", "at_least"})
-_UPPER_QUALIFIERS = frozenset({"less_than", "at_most"})
 
 
-class ForecastError(EgovError, ValueError):
-    """Raised when a series cannot be forecast as asked; the message says why and what to do."""
-
-
-# --------------------------------------------------------------------------------------------------------
-# Ranks and percentiles
-# --------------------------------------------------------------------------------------------------------
-
-
-def rank_to_percentile(rank: Any, n: Any) -> Any:
-    """Percentile of a rank among ``n`` ranked countries: ``100 * (n - rank) / (n - 1)``.
-
-    100 is first, 0 is last (the share of the *other* ranked countries beaten), the same convention as the
-    EGDI panel's ``percentile`` column. Works on scalars and arrays.
-    """
-    rank_a = np.asarray(rank, dtype=float)
-    n_a = np.asarray(n, dtype=float)
-    if np.any(n_a < 2):
-        raise ForecastError("a percentile needs at least 2 ranked countries (n >= 2)")
-    if np.any((rank_a < 1) | (rank_a > n_a)):
-        raise ForecastError(f"rank outside 1..n (rank {rank!r}, n {n!r}): check the rank and the survey's n")
-    out = 100.0 * (n_a - rank_a) / (n_a - 1.0)
-    return float(out) if out.ndim == 0 else out
-
-
-def percentile_to_rank(pct: Any, n: Any) -> Any:
-    """Rank among ``n`` countries of a percentile (inverse of :func:`rank_to_percentile`), clipped to 1..n.
-
-    The result is a real number (a central forecast of a rank need not be whole); round it for display.
-    """
-    pct_a = np.clip(np.asarray(pct, dtype=float), 0.0, 100.0)
-    n_a = np.asarray(n, dtype=float)
-    out = np.clip(n_a - pct_a * (n_a - 1.0) / 100.0, 1.0, n_a)
-    return float(out) if out.ndim == 0 else out
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -175,35 +127,17 @@ def _clean_qualifier(value: Any) -> str:
 
 
 def _combine_rows(dates: pd.DatetimeIndex, values: np.ndarray, qualifiers: Sequence[str]) -> pd.Series:
-    """One value per date: the median of the reports of that date (see :data:`CONFLICT_RULE`)."""
-    frame = pd.DataFrame({"date": dates, "value": values, "qualifier": list(qualifiers)})
-    frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
-    grouped = frame.groupby("date", sort=True)
-    combined = grouped["value"].median()
-    counts = grouped["value"].size()
-    repeats: dict[str, str] = {}
-    kept_date, kept_value = None, None
-    for date, value in combined.items():
-        if (
-            kept_date is not None
-            and (date - kept_date).days <= REPEAT_WINDOW_DAYS
-            and abs(value - kept_value) <= REPEAT_REL_TOL * max(abs(kept_value), 1e-12)
-        ):
-            repeats[date.strftime("%Y-%m-%d")] = kept_date.strftime("%Y-%m-%d")
-            continue
-        kept_date, kept_value = date, value
-    combined = combined[[date.strftime("%Y-%m-%d") not in repeats for date in combined.index]]
-    quals = grouped["qualifier"].agg(lambda q: "|".join(sorted({x for x in q if x})))
-    series = pd.Series(
-        combined.to_numpy(dtype=float), index=pd.DatetimeIndex(combined.index, name="date"), name="value"
-    )
-    series.attrs["qualifiers"] = {
-        d.strftime("%Y-%m-%d"): q for d, q in quals.items() if q and d in combined.index
-    }
-    series.attrs["n_reports"] = {d.strftime("%Y-%m-%d"): int(c) for d, c in counts.items() if c > 1}
-    series.attrs["repeats"] = repeats
+    """One value per snapshot, by the project's one rule (:data:`~egovanalysis.conventions.SNAPSHOT_RULE`)."""
+    snapshots = collapse_reports(pd.DataFrame({"date": dates, "value": values, "qualifier": list(qualifiers)}))
+    series = pd.Series(snapshots["value"].to_numpy(dtype=float),
+                       index=pd.DatetimeIndex(snapshots["date"], name="date"), name="value")
+    days = [f"{d:%Y-%m-%d}" for d in snapshots["date"]]
+    series.attrs["qualifiers"] = {d: q for d, q in zip(days, snapshots["qualifier"], strict=True) if q}
+    series.attrs["n_reports"] = {d: int(n) for d, n in zip(days, snapshots["n_reports"], strict=True) if n > 1}
+    series.attrs["repeats"] = {later: d for d, repeated in zip(days, snapshots["repeated_on"], strict=True)
+                               for later in repeated.split("|") if later}
     series.attrs["qualifier_treatment"] = QUALIFIER_TREATMENT
-    series.attrs["conflict_rule"] = CONFLICT_RULE
+    series.attrs["conflict_rule"] = SNAPSHOT_RULE
     return series
 
 
@@ -254,7 +188,7 @@ def series_for(
     ``observations`` follows the observations contract (``indicator, date, value, ..., unit, qualifier, kind,
     scope, ...``). Only ``kind == "actual"`` rows of exactly ``indicator`` and ``scope`` are kept, up to and
     including ``cutoff`` when given. Reports of the same date are combined into their median
-    (:data:`CONFLICT_RULE`); qualified figures are kept at their stated value (:data:`QUALIFIER_TREATMENT`).
+    (:data:`SNAPSHOT_RULE`); qualified figures are kept at their stated value (:data:`QUALIFIER_TREATMENT`).
 
     ``registry`` (``data/raw/indicators.csv``: id, label, unit, measure, concept, definition), when given,
     supplies ``attrs["measure"]`` and is used to refuse a *concept* passed in place of an indicator (the
@@ -329,7 +263,7 @@ def egdi_rank_series(panel: pd.DataFrame, iso3: str = "VNM") -> pd.Series:
             "qualifiers": {},
             "n_reports": {},
             "qualifier_treatment": QUALIFIER_TREATMENT,
-            "conflict_rule": CONFLICT_RULE,
+            "conflict_rule": SNAPSHOT_RULE,
         }
     )
     return series
@@ -524,7 +458,7 @@ class Fit:
                 "n_points": self.n,
                 "qualified": dict(self.qualified),
                 "qualifier_treatment": QUALIFIER_TREATMENT,
-                "conflict_rule": CONFLICT_RULE,
+                "conflict_rule": SNAPSHOT_RULE,
                 "notes": list(self.notes),
             }
         )
@@ -647,7 +581,7 @@ def fit(
     if s.attrs.get("qualifiers"):
         notes.append(QUALIFIER_TREATMENT)
     if s.attrs.get("n_reports"):
-        notes.append(CONFLICT_RULE)
+        notes.append(SNAPSHOT_RULE)
     bounds = _bounds(measure)
     builder = _BUILDERS[model]
     with warnings.catch_warnings():

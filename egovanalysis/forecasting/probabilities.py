@@ -1,7 +1,7 @@
 """Tracking targets: the chance a target is met, when the forecast crosses it, and how past targets fared.
 
-Targets are read against the same predictive distributions as the forecasts (:mod:`egovanalysis.forecasting.models`),
-so a probability and an interval never disagree. The stance is the module's: a probability from five points
+Targets are read against the same predictive distributions as the forecasts
+(:mod:`egovanalysis.forecasting.models`), so a probability and an interval never disagree. The stance is the module's: a probability from five points
 and a simple model is a rough statement of uncertainty, not a prediction market; it is always reported next
 to the model and the data it came from.
 
@@ -15,7 +15,8 @@ members).
 the same thing; for shares and ranks, a target touched earlier and lost again by the deadline counts as not
 met.
 
-**Past targets are judged only on figures dated on or before the deadline** (:func:`deadline_outcome`). A
+**Past targets are judged only on figures dated on or before the deadline**
+(:func:`~egovanalysis.analysis.targets.deadline_outcome`). A
 figure reported after the deadline says nothing certain about where the value stood at the deadline: it is
 kept as context, and the outcome is then unknown (``None``), never met or missed. An approximate figure
 ("about x", "nearly x") within :data:`APPROX_MARGIN` of the target (relative) cannot settle it either.
@@ -36,40 +37,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from egovanalysis.forecasting.models import (
-    Fit,
-    ForecastError,
-    _coerce,
-    fit,
+from egovanalysis.analysis.targets import DIRECTIONS, deadline_outcome, qualifier_on, target_met
+from egovanalysis.conventions import (
+    APPROX_MARGIN,
+    DEADLINE_TOLERANCE_DAYS,
+    SURVEY_EVERY_YEARS,
     percentile_to_rank,
     rank_to_percentile,
-    years_between,
 )
+from egovanalysis.errors import ForecastError
+from egovanalysis.forecasting.models import Fit, _coerce, fit, years_between
 
 __all__ = [
-    "APPROX_MARGIN",
-    "SURVEY_EVERY_YEARS",
-    "DeadlineOutcome",
     "PastTarget",
     "SurveyTarget",
     "crossing_date",
-    "deadline_outcome",
     "evaluate_past_target",
     "survey_read_date",
     "survey_target",
-    "target_met",
     "target_probability",
 ]
-
-DIRECTIONS = ("at_least", "at_most")
-#: An "about"/"nearly" figure within this fraction of the target's value (relative) cannot settle the
-#: target: "about 31 %" against a 30 % target is left open.
-APPROX_MARGIN = 0.05
-#: Years between two UN E-Government Surveys (2020, 2022, 2024, ...; each released around July).
-SURVEY_EVERY_YEARS = 2
-_BOUND_QUALIFIERS = frozenset({"more_than", "at_least", "less_than", "at_most"})
-_APPROX_QUALIFIERS = frozenset({"about", "nearly"})
-
 
 def _direction(direction: str | None, measure: str | None) -> str:
     if direction is None:
@@ -184,27 +171,6 @@ def crossing_date(
 
 
 @dataclass(frozen=True)
-class DeadlineOutcome:
-    """What the actuals say about a target at its deadline (see :func:`deadline_outcome`).
-
-    ``date``/``value``/``qualifier``/``offset_days`` describe the deciding figure: the latest actual dated on
-    or before the deadline within the tolerance (``None`` when there is none; ``offset_days`` <= 0).
-    ``met`` is True/False when that figure settles the target, None otherwise (no such figure, a bound that
-    cannot settle it, or an approximate figure too close to the target). ``later_*`` describe the first
-    actual *after* the deadline within the tolerance: context only, it never decides the outcome.
-    """
-
-    date: pd.Timestamp | None
-    value: float | None
-    qualifier: str
-    offset_days: int | None
-    met: bool | None
-    later_date: pd.Timestamp | None = None
-    later_value: float | None = None
-    later_qualifier: str = ""
-
-
-@dataclass(frozen=True)
 class PastTarget:
     """How a past target fared, beside what a forecast made before the deadline said.
 
@@ -243,92 +209,6 @@ class PastTarget:
         return dict(self.__dict__)
 
 
-def target_met(value: float, qualifier: str, target: float, direction: str, *,
-               approx_margin: float = APPROX_MARGIN) -> bool | None:
-    """Whether a (possibly qualified) figure shows the target met: True, False, or None when it cannot tell.
-
-    A lower bound ("more than x", "at least x") proves an ``at_least`` target met when x reaches it and
-    leaves it open otherwise; an upper bound ("less than x", "at most x") proves it missed when x is below
-    it. ``at_most`` targets mirror this. Plain figures are taken at face value. An approximate figure
-    ("about x", "nearly x") within ``approx_margin`` of the target (relative to the target's value) cannot
-    settle it (None); further away it is taken at face value. "Nearly x" is read as a little *below* x, so
-    "nearly x" with x at or below the target settles it (an ``at_least`` target missed, an ``at_most``
-    target met).
-    """
-    if direction not in DIRECTIONS:
-        raise ForecastError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
-    quals = {q for q in str(qualifier or "").split("|") if q}
-    if quals & _APPROX_QUALIFIERS and not quals & _BOUND_QUALIFIERS:
-        if quals & _APPROX_QUALIFIERS == {"nearly"} and value <= target:
-            return direction == "at_most"  # the value is a little under x <= target
-        if abs(value - target) <= approx_margin * abs(target):
-            return None
-        return bool(value >= target) if direction == "at_least" else bool(value <= target)
-    if direction == "at_most":
-        # Mirror: an at_most target on x is an at_least target on -x, with the bounds swapped.
-        swap = {"more_than": "less_than", "at_least": "at_most",
-                "less_than": "more_than", "at_most": "at_least"}
-        return target_met(-value, "|".join(swap.get(q, q) for q in quals), -target, "at_least",
-                          approx_margin=approx_margin)
-    strict_lower, weak_lower = "more_than" in quals, "at_least" in quals
-    strict_upper, weak_upper = "less_than" in quals, "at_most" in quals
-    if (strict_lower or weak_lower) and (strict_upper or weak_upper):
-        return None
-    if strict_lower or weak_lower:  # value > x (or >= x)
-        return True if value >= target else None
-    if strict_upper:  # value < x
-        return False if value <= target else None
-    if weak_upper:  # value <= x
-        return False if value < target else None
-    return bool(value >= target)
-
-
-def _qualifier(series: pd.Series, date: pd.Timestamp) -> str:
-    return str((series.attrs.get("qualifiers") or {}).get(pd.Timestamp(date).strftime("%Y-%m-%d"), ""))
-
-
-def deadline_outcome(
-    series: pd.Series | pd.DataFrame,
-    target_value: float,
-    deadline: Any,
-    *,
-    direction: str | None = None,
-    measure: str | None = None,
-    tolerance_days: int = 92,
-    approx_margin: float = APPROX_MARGIN,
-) -> DeadlineOutcome:
-    """Whether the actuals show a target met by its deadline, from figures dated on or before it only.
-
-    The deciding figure is the latest actual dated on or before ``deadline`` and at most ``tolerance_days``
-    (default 92, about a quarter) before it; ``met`` is judged by :func:`target_met`. A figure dated after
-    the deadline never decides: it says where the value stood later, not at the deadline (a share reported
-    at 31 % three months after a 30 % deadline may have been below 30 % at the deadline). The first such
-    figure within the tolerance is returned as context (``later_*``). With no figure on or before the
-    deadline within the tolerance, the outcome is unknown (``met`` is None). For ranks the outcome is
-    judged on the rank as reported (``direction`` defaults to ``at_most`` for ``measure="rank"``).
-    """
-    s = _coerce(series)
-    measure = measure if measure is not None else s.attrs.get("measure")
-    way = _direction(direction, measure)
-    deadline = pd.Timestamp(deadline)
-    offsets = np.asarray((s.index - deadline) / pd.Timedelta(days=1), dtype=float)
-    before = np.flatnonzero((offsets <= 0) & (offsets >= -tolerance_days))
-    after = np.flatnonzero((offsets > 0) & (offsets <= tolerance_days))
-    later: dict[str, Any] = {}
-    if len(after):
-        first = int(after[np.argmin(offsets[after])])
-        later = {"later_date": s.index[first], "later_value": float(s.iloc[first]),
-                 "later_qualifier": _qualifier(s, s.index[first])}
-    if not len(before):
-        return DeadlineOutcome(None, None, "", None, None, **later)
-    best = int(before[np.argmax(offsets[before])])
-    date = s.index[best]
-    value = float(s.iloc[best])
-    qualifier = _qualifier(s, date)
-    met = target_met(value, qualifier, float(target_value), way, approx_margin=approx_margin)
-    return DeadlineOutcome(date, value, qualifier, int(offsets[best]), met, **later)
-
-
 def evaluate_past_target(
     series: pd.Series | pd.DataFrame,
     target_value: float,
@@ -337,7 +217,7 @@ def evaluate_past_target(
     cutoff: Any,
     model: str,
     level: float = 0.8,
-    tolerance_days: int = 92,
+    tolerance_days: int = DEADLINE_TOLERANCE_DAYS,
     approx_margin: float = APPROX_MARGIN,
     measure: str | None = None,
     unit: str | None = None,
@@ -368,8 +248,8 @@ def evaluate_past_target(
     cutoff = pd.Timestamp(cutoff)
     if cutoff >= deadline:
         raise ForecastError(f"the cutoff ({cutoff.date()}) must be before the deadline ({deadline.date()})")
-    outcome = deadline_outcome(s, target_value, deadline, direction=way, measure=measure,
-                               tolerance_days=tolerance_days, approx_margin=approx_margin)
+    outcome = deadline_outcome(s, target_value, deadline, direction=way, tolerance_days=tolerance_days,
+                               approx_margin=approx_margin)
     train = s[s.index <= cutoff]
     train.attrs = dict(s.attrs)
     if isinstance(n_ranked, pd.Series):
@@ -510,7 +390,7 @@ def survey_target(
     nan = float("nan")
     if read_at in s.index:
         value = float(s.loc[read_at])
-        met = target_met(value, _qualifier(s, read_at), float(target_value), way)
+        met = target_met(value, qualifier_on(s, read_at), float(target_value), way)
         probability = nan if met is None else float(met)
         return SurveyTarget(
             target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at,

@@ -11,7 +11,7 @@
 * the indicator's targets: the probability of meeting each by its deadline and the date the central
   forecast crosses it; for deadlines the data have passed, the actual outcome beside what a forecast from
   the data *before* the deadline said. Only an actual dated on or before the deadline (within
-  ``OUTCOME_TOLERANCE_DAYS``) decides the outcome; a figure reported after the deadline is shown as context
+  ``DEADLINE_TOLERANCE_DAYS``) decides the outcome; a figure reported after the deadline is shown as context
   and the outcome is then "not known at the deadline";
 * when ``cutoff`` hides later actuals: those actuals against the forecast, and a sentence on how it fared.
 
@@ -41,10 +41,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from egovanalysis.analysis.egdi import EGDI_SOURCE_ID
+from egovanalysis.analysis.targets import deadline_outcome
+from egovanalysis.conventions import (
+    DEADLINE_TOLERANCE_DAYS,
+    QUALIFIER_WORDS,
+    SNAPSHOT_RULE,
+    UN_MEMBER_STATES,
+    percentile_to_rank,
+    rank_to_percentile,
+)
 from egovanalysis.forecasting.backtest import backtest as run_backtest
 from egovanalysis.forecasting.backtest import choose_model
 from egovanalysis.forecasting.models import (
-    CONFLICT_RULE,
     QUALIFIER_TREATMENT,
     Fit,
     Fits,
@@ -53,14 +61,11 @@ from egovanalysis.forecasting.models import (
     egdi_rank_series,
     fit,
     fit_all,
-    percentile_to_rank,
-    rank_to_percentile,
     series_for,
 )
 from egovanalysis.forecasting.probabilities import (
     SurveyTarget,
     crossing_date,
-    deadline_outcome,
     evaluate_past_target,
     survey_target,
     target_probability,
@@ -70,7 +75,6 @@ __all__ = [
     "CROSSING_WINDOW_YEARS",
     "EGDI_INDICATOR",
     "HEADLINE_INDICATORS",
-    "UN_MEMBERS",
     "ForecastResult",
     "format_value",
     "normalise_models",
@@ -84,13 +88,8 @@ __all__ = [
 EGDI_INDICATOR = "un_egdi_rank"
 #: The three headline series of the default run, in the order shown.
 HEADLINE_INDICATORS: tuple[str, ...] = ("level4_services_share", "portal_accounts", EGDI_INDICATOR)
-#: Number of countries ranked by the UN E-Government Survey since 2014 (the UN member states).
-UN_MEMBERS = 193
 #: How far after the last observation the central forecast is searched for a target crossing (years).
 CROSSING_WINDOW_YEARS = 10
-#: An actual dated on or before a deadline, at most this many days before it, counts as its outcome (as in
-#: ``evaluate_past_target``); a later one is shown as context only.
-OUTCOME_TOLERANCE_DAYS = 92
 
 #: Short names for chart titles and headlines (others use the registry label).
 SHORT_LABELS: dict[str, str] = {
@@ -99,10 +98,6 @@ SHORT_LABELS: dict[str, str] = {
     EGDI_INDICATOR: "Viet Nam's EGDI rank, as a percentile",
 }
 
-_QUALIFIER_WORDS = {
-    "more_than": "more than", "at_least": "at least", "less_than": "less than", "at_most": "at most",
-    "about": "about", "nearly": "nearly",
-}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -231,7 +226,7 @@ class ForecastResult:
     def ylabel(self) -> str:
         """Axis label with the unit."""
         if self.indicator == EGDI_INDICATOR:
-            return f"percentile (100 = first of {UN_MEMBERS})"
+            return f"percentile (100 = first of {UN_MEMBER_STATES})"
         if self.unit == "%":
             return "share (%)"
         if self.measure == "cumulative":
@@ -248,11 +243,11 @@ class ForecastResult:
             "upper": _rounded(self.forecast["upper"], digits),
         })
         if self.indicator == EGDI_INDICATOR:
-            central_rank = percentile_to_rank(self.forecast["mean"], UN_MEMBERS)
+            central_rank = percentile_to_rank(self.forecast["mean"], UN_MEMBER_STATES)
             table["rank (central)"] = np.rint(central_rank).astype(int)
             table["rank range"] = [
-                f"{int(np.rint(percentile_to_rank(u, UN_MEMBERS)))}-"
-                f"{int(np.rint(percentile_to_rank(lo, UN_MEMBERS)))}"
+                f"{int(np.rint(percentile_to_rank(u, UN_MEMBER_STATES)))}-"
+                f"{int(np.rint(percentile_to_rank(lo, UN_MEMBER_STATES)))}"
                 for lo, u in zip(self.forecast["lower"], self.forecast["upper"], strict=True)
             ]
         table.attrs["level"] = self.level
@@ -260,7 +255,7 @@ class ForecastResult:
         return table.rename(columns={"lower": f"lower ({shown})", "upper": f"upper ({shown})"})
 
     def headlines(self) -> list[dict[str, Any]]:
-        """Headline records (keyword arguments of :func:`egovanalysis.reporting.html.headline`)."""
+        """Headline records (keyword arguments of :func:`egovanalysis.reporting.headlines.headline`)."""
         last = self.forecast.iloc[-1]
         unit = "percentile" if self.indicator == EGDI_INDICATOR else self.unit
         value = round(float(last["mean"]), _decimals(self.unit))
@@ -270,8 +265,8 @@ class ForecastResult:
         note = (f"{self.level:.0%} interval {format_value(float(last['lower']), self.unit)} to "
                 f"{format_value(float(last['upper']), self.unit)}")
         if self.indicator == EGDI_INDICATOR:
-            rank = int(np.rint(percentile_to_rank(float(last["mean"]), UN_MEMBERS)))
-            note += f"; central rank about {rank} of {UN_MEMBERS}"
+            rank = int(np.rint(percentile_to_rank(float(last["mean"]), UN_MEMBER_STATES)))
+            note += f"; central rank about {rank} of {UN_MEMBER_STATES}"
         out = [{"label": f"{self.label}, central forecast for {_date(last['date'])}", "value": value,
                 "unit": "" if unit == "percentile" else unit, "source": source, "note": note}]
         for row in self.targets.to_dict("records"):
@@ -304,7 +299,7 @@ def _egdi_percentiles(panel: pd.DataFrame, iso3: str = "VNM") -> pd.Series:
     series.attrs.update({
         "indicator": EGDI_INDICATOR, "unit": "percentile", "measure": "share", "scope": iso3,
         "qualifiers": {}, "n_reports": {}, "qualifier_treatment": QUALIFIER_TREATMENT,
-        "conflict_rule": CONFLICT_RULE, "ranks": ranks.copy(), "n_ranked": ranks.attrs["n_ranked"],
+        "conflict_rule": SNAPSHOT_RULE, "ranks": ranks.copy(), "n_ranked": ranks.attrs["n_ranked"],
     })
     return series
 
@@ -346,7 +341,7 @@ def _target_rows(observations: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def _target_text(indicator: str, value: float, direction: str, unit: str) -> tuple[str, float, str]:
     """(label, value on the modelled scale, direction on the modelled scale) of a target."""
     if indicator == EGDI_INDICATOR:
-        pct = float(rank_to_percentile(min(max(value, 1.0), UN_MEMBERS), UN_MEMBERS))
+        pct = float(rank_to_percentile(min(max(value, 1.0), UN_MEMBER_STATES), UN_MEMBER_STATES))
         if direction == "at_most":
             return f"top {value:g} (percentile >= {pct:.2f})", pct, "at_least"
         return f"rank {value:g} or lower (percentile <= {pct:.2f})", pct, "at_most"
@@ -355,7 +350,7 @@ def _target_text(indicator: str, value: float, direction: str, unit: str) -> tup
 
 
 def _qualified(value: float | None, qualifier: str, unit: str) -> str:
-    words = _QUALIFIER_WORDS.get(qualifier, qualifier)
+    words = QUALIFIER_WORDS.get(qualifier, qualifier)
     return f"{words} {format_value(value, unit)}" if words else format_value(value, unit)
 
 
@@ -364,7 +359,7 @@ def _survey_rank(actuals: pd.Series, date: pd.Timestamp, value: float) -> int:
     ranks = actuals.attrs.get("ranks")
     if isinstance(ranks, pd.Series) and date in ranks.index:
         return int(ranks.loc[date])
-    return int(np.rint(percentile_to_rank(value, UN_MEMBERS)))
+    return int(np.rint(percentile_to_rank(value, UN_MEMBER_STATES)))
 
 
 def _survey_decision(actuals: pd.Series, outcome: SurveyTarget) -> str:
@@ -382,7 +377,7 @@ def _deadline_row(actuals: pd.Series, value: float, deadline: pd.Timestamp, way:
                   past: bool) -> dict[str, str]:
     """Actual, met and note of a target: only a figure dated on or before the deadline decides it."""
     outcome = deadline_outcome(actuals, value, deadline, direction=way,
-                               tolerance_days=OUTCOME_TOLERANCE_DAYS)
+                               tolerance_days=DEADLINE_TOLERANCE_DAYS)
     later = ""
     if outcome.later_date is not None:
         later = (f"next report: {_qualified(outcome.later_value, outcome.later_qualifier, unit)} on "
@@ -390,14 +385,14 @@ def _deadline_row(actuals: pd.Series, value: float, deadline: pd.Timestamp, way:
     if outcome.date is None:
         if not past:
             return {"actual": "not yet known", "met": "not yet known", "note": ""}
-        note = f"no figure dated on or before the deadline (within {OUTCOME_TOLERANCE_DAYS} days)"
+        note = f"no figure dated on or before the deadline (within {DEADLINE_TOLERANCE_DAYS} days)"
         return {"actual": later or "no figure near the deadline", "met": "not known at the deadline",
                 "note": note}
     actual = f"{_qualified(outcome.value, outcome.qualifier, unit)} ({_date(outcome.date)})"
     if outcome.met is not None:
         return {"actual": actual, "met": "yes" if outcome.met else "no", "note": ""}
     quals = set(outcome.qualifier.split("|"))
-    if quals & {"about", "nearly"} and not quals & set(_QUALIFIER_WORDS) - {"about", "nearly"}:
+    if quals & {"about", "nearly"} and not quals & set(QUALIFIER_WORDS) - {"about", "nearly"}:
         note = "an approximate figure too close to the target to tell"
     else:
         note = "a qualified figure that cannot settle it"
@@ -413,7 +408,7 @@ def _targets_table(
     """The targets table (one row per target) and the target points to draw (modelled scale).
 
     Past targets (``status`` "passed") are judged only on an actual dated on or before the deadline (see
-    :func:`~egovanalysis.forecasting.probabilities.deadline_outcome`); a figure reported after it is shown as context and
+    :func:`~egovanalysis.analysis.targets.deadline_outcome`); a figure reported after it is shown as context and
     the outcome is "not known at the deadline". The EGDI rank is read at the last survey expected on or
     before the deadline (:func:`~egovanalysis.forecasting.probabilities.survey_target`): when no survey is expected between
     the last one and the deadline, that survey decides the target (``status`` "decided", ``p_met`` 1 or
@@ -456,7 +451,7 @@ def _targets_table(
                 elif past:
                     verdict = evaluate_past_target(actuals, value, deadline, cutoff=train_end, model=model,
                                                    level=level, direction=way,
-                                                   tolerance_days=OUTCOME_TOLERANCE_DAYS)
+                                                   tolerance_days=DEADLINE_TOLERANCE_DAYS)
                     p, central, lower, upper = (verdict.probability, verdict.central, verdict.lower,
                                                 verdict.upper)
                     interval = f"{lower:,.{digits}f} to {upper:,.{digits}f}"
@@ -551,7 +546,7 @@ def _fared_text(later: pd.DataFrame, result_model: str, level: float, unit: str,
         actual = float(row[2])
         lo, hi = float(row[5]), float(row[6])
         where = "inside" if row.inside else ("above" if actual > hi else "below")
-        qual = _QUALIFIER_WORDS.get(row.qualifier, row.qualifier)
+        qual = QUALIFIER_WORDS.get(row.qualifier, row.qualifier)
         prefix = f"{qual} " if qual else ""
         parts.append(f"on {row.date} the actual was {prefix}{format_value(actual, unit)}, "
                      f"{where} the interval ({format_value(lo, unit)} to {format_value(hi, unit)}; central "

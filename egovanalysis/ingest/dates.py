@@ -11,6 +11,8 @@ import calendar
 import re
 from datetime import date
 
+from egovanalysis.errors import DateResolutionError
+
 MONTHS: dict[str, int] = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -31,8 +33,6 @@ AS_OF_PATTERN: str = (
 )
 
 
-class DateResolutionError(ValueError):
-    """Raised for an ``as_of`` or published date that cannot be read."""
 
 
 def _end_of_month(year: int, month: int) -> date:

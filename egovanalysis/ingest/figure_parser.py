@@ -44,7 +44,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from egovanalysis.errors import EgovError
+from egovanalysis.errors import FigureParseError
 from egovanalysis.ingest import number_words_en as nw
 from egovanalysis.ingest.number_words_vi import words_to_digits
 
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
 __all__ = ["Figure", "FigureParseError", "parse_figure", "parse_figures"]
 
 
-class FigureParseError(EgovError, ValueError):
-    """The text holds no figure, or more than one; the message quotes the text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,12 @@
-"""Reports of a refresh: headline numbers, HTML copies without code, PNG charts and ``index.html``.
-
-**Headline convention.** A notebook publishes a headline number with::
-
-    from egovanalysis.reporting.html import headline
-    headline("Online public services", 4_432, unit="services", source="VGP 2021-03-05")
-
-This displays one short line (markdown and plain text, so nbval compares it) whose output metadata is
-``{"egovanalysis": {"headline": {"label", "value", "unit", "source", "note", "text"}}}``.
-:func:`read_headlines` reads them back from an executed notebook for ``index.html``.
-"""
+"""The HTML side of a refresh's report: HTML copies of notebooks without code, their PNG charts, and
+``index.html`` listing every run with its parameters, headline numbers and thumbnails."""
 
 from __future__ import annotations
 
 import base64
 import html
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,102 +14,21 @@ from urllib.parse import quote
 
 import nbformat
 
+from egovanalysis.reporting.formatting import format_number
+from egovanalysis.reporting.headlines import notebook_outputs
+
 __all__ = [
-    "HEADLINE_KEY",
     "IndexEntry",
     "extract_pngs",
-    "format_value",
-    "headline",
     "notebook_to_html",
-    "read_headlines",
     "write_index",
 ]
-
-#: Top-level key of the output metadata written by :func:`headline`.
-HEADLINE_KEY = "egovanalysis"
-
-
-def format_value(value: float | int | str, unit: str = "") -> str:
-    """A number for people: ``4,432 services``, ``10.76%``, ``0.6435``, ``26,700,000,000 VND``."""
-    if isinstance(value, str):
-        shown = value
-    elif isinstance(value, bool):
-        shown = str(value)
-    elif isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) >= 1000):
-        shown = f"{value:,.0f}"
-    elif isinstance(value, float) and not math.isfinite(value):
-        shown = str(value)
-    elif abs(value) >= 1000:
-        shown = f"{value:,.0f}"
-    else:
-        shown = f"{value:.4g}"
-    if not unit:
-        return shown
-    if unit == "%":
-        return f"{shown}%"
-    return f"{shown} {unit}"
-
-
-def _plain(value: Any) -> float | int | str:
-    """A JSON-friendly number (numpy scalars become Python numbers)."""
-    if isinstance(value, bool | int | float | str):
-        return value
-    item = getattr(value, "item", None)
-    if callable(item):
-        converted = item()
-        if isinstance(converted, bool | int | float | str):
-            return converted
-    return str(value)
-
-
-def headline(label: str, value: float | int | str, unit: str = "", source: str = "", note: str = "") -> None:
-    """Publish a headline number: shown in the notebook, collected into the report's ``index.html``.
-
-    ``value`` is a number (numpy scalars are fine) or short text; ``unit`` as in observations (``%``,
-    ``VND``, ``count``...); ``source`` names where it comes from (e.g. ``"VNS 2020-08-27"``).
-    """
-    from IPython.display import display
-
-    plain_value = _plain(value)
-    text = format_value(plain_value, "" if unit == "count" else unit)
-    record = {
-        "label": label,
-        "value": plain_value,
-        "unit": unit,
-        "source": source,
-        "note": note,
-        "text": text,
-    }
-    plain = f"{label}: {text}" + (f" ({source})" if source else "") + (f" - {note}" if note else "")
-    markdown = f"**{label}**: {text}" + (f" *({source})*" if source else "") + (f" - {note}" if note else "")
-    display(
-        {"text/plain": plain, "text/markdown": markdown},
-        raw=True,
-        metadata={HEADLINE_KEY: {"headline": record}},
-    )
-
-
-def _outputs(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    code = [cell for cell in notebook.cells if cell.get("cell_type") == "code"]
-    return [output for cell in code for output in cell.get("outputs", [])]
-
-
-def read_headlines(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """The headline records published by :func:`headline` in an executed notebook, in order."""
-    found: list[dict[str, Any]] = []
-    for output in _outputs(notebook):
-        if output.get("output_type") not in ("display_data", "execute_result"):
-            continue
-        record = output.get("metadata", {}).get(HEADLINE_KEY, {}).get("headline")
-        if isinstance(record, Mapping) and "label" in record:
-            found.append(dict(record))
-    return found
 
 
 def extract_pngs(notebook: nbformat.NotebookNode, figures_dir: Path, prefix: str) -> list[Path]:
     """Write every PNG output of ``notebook`` to ``figures_dir/<prefix>-<n>.png`` (n from 1), in order."""
     written: list[Path] = []
-    for output in _outputs(notebook):
+    for output in notebook_outputs(notebook):
         if output.get("output_type") not in ("display_data", "execute_result"):
             continue
         data = output.get("data", {})
@@ -220,7 +129,7 @@ def _headline_list(entry: IndexEntry) -> str:
         return ""
     items = []
     for record in entry.headlines:
-        text = record.get("text") or format_value(record.get("value", ""), str(record.get("unit", "")))
+        text = record.get("text") or format_number(record.get("value", ""), str(record.get("unit", "")))
         source = ""
         if record.get("source"):
             source = f' <span class="source">({html.escape(str(record["source"]))})</span>'

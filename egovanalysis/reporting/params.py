@@ -40,7 +40,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from egovanalysis.errors import EgovError
+from egovanalysis.errors import ParameterError
 
 __all__ = [
     "NO_DEFAULT",
@@ -57,8 +57,6 @@ __all__ = [
 ]
 
 
-class ParameterError(EgovError, ValueError):
-    """A notebook parameter is unknown, ill-typed, or declared in a way that cannot be checked."""
 
 
 class _NoDefault:

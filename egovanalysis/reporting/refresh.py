@@ -33,11 +33,10 @@ from typing import Any
 import nbformat
 
 from egovanalysis import config
-from egovanalysis.errors import EgovError
+from egovanalysis.errors import ParameterError, RefreshError
 from egovanalysis.reporting.params import (
     NO_DEFAULT,
     Parameter,
-    ParameterError,
     apply_cli_params,
     load_params_file,
     read_parameters,
@@ -74,8 +73,6 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class RefreshError(EgovError):
-    """A refresh could not start (no notebooks, bad selection or parameters, failed data build)."""
 
 
 @dataclass(frozen=True)
@@ -274,6 +271,7 @@ def run_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     from egovanalysis.reporting import html as report
+    from egovanalysis.reporting.headlines import read_headlines
 
     output = run_dir / f"{spec.name}.ipynb"
     started = time.perf_counter()
@@ -307,7 +305,7 @@ def run_notebook(
         return outcome
     try:
         executed = nbformat.read(output, as_version=4)
-        outcome.headlines = report.read_headlines(executed)
+        outcome.headlines = read_headlines(executed)
         outcome.figures = report.extract_pngs(executed, run_dir / "figures", spec.name)
         outcome.html = report.notebook_to_html(executed, run_dir / f"{spec.name}.html", title=spec.name)
     except Exception as failure:  # noqa: BLE001 - a report problem must not hide the run's own result

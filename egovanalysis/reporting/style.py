@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -26,7 +25,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from egovanalysis import config
+from egovanalysis import data
+from egovanalysis.errors import ReportError
 
 __all__ = [
     "FIGSIZE",
@@ -35,7 +35,6 @@ __all__ = [
     "filter_known_warnings",
     "finish",
     "format_date_axis",
-    "load_sources_table",
     "source_line",
     "source_text",
     "use_style",
@@ -101,14 +100,9 @@ def _figure_of(target: Axes | Figure) -> Figure:
     if isinstance(target, Axes):
         figure = target.get_figure(root=True)
         if not isinstance(figure, Figure):
-            raise TypeError("the axes are not in a figure")
+            raise ReportError("the axes are not in a figure")
         return figure
     return target
-
-
-def load_sources_table(path: Path = config.SOURCES_CSV) -> pd.DataFrame:
-    """The sources table (``data/raw/sources.csv``) as text, indexed by nothing."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _short_publisher(publisher: str) -> str:
@@ -137,23 +131,26 @@ def source_text(
     ``sources`` is source ids, or a frame with a ``source_id`` column (the plotted rows). ``table`` is the
     sources table (``source_id``, ``publisher``, ``published``); by default ``data/raw/sources.csv``.
     Each source appears once, ordered by date then publisher; the same publisher and date appear once.
-    Raises ``ValueError`` for a source id missing from the table.
+    Raises :class:`~egovanalysis.errors.ReportError` for a source id missing from the table.
     """
     if isinstance(sources, pd.DataFrame):
-        if "source_id" not in sources.columns:
-            raise ValueError("the plotted rows have no 'source_id' column; pass source ids instead")
-        ids = sources["source_id"]
+        if "source_ids" in sources.columns:  # snapshots collapsed from several reports
+            ids = sources["source_ids"].astype(str).str.split("|").explode()
+        elif "source_id" in sources.columns:
+            ids = sources["source_id"]
+        else:
+            raise ReportError("the plotted rows have no 'source_id' column; pass source ids instead")
     else:
         ids = pd.Series(list(sources), dtype=object)
     wanted = list(dict.fromkeys(str(value) for value in ids.dropna() if str(value)))
     if not wanted:
-        raise ValueError("no sources given: a chart must name the sources of its rows")
+        raise ReportError("no sources given: a chart must name the sources of its rows")
     if table is None:
-        table = load_sources_table()
+        table = data.load_sources().reset_index()
     by_id = table.astype({"source_id": str}).set_index("source_id")
     missing = [source_id for source_id in wanted if source_id not in by_id.index]
     if missing:
-        raise ValueError(f"source ids not in the sources table: {', '.join(missing)}")
+        raise ReportError(f"source ids not in the sources table: {', '.join(missing)}")
     entries: list[tuple[str, str]] = []
     for source_id in wanted:
         row = by_id.loc[source_id]
