@@ -37,7 +37,7 @@ from egovanalysis import config  # noqa: E402
 from egovanalysis.ingest import figure_parser as figures_module  # noqa: E402
 from egovanalysis.ingest.figure_parser import FigureParseError, parse_figure, parse_figures  # noqa: E402
 
-# Spelled out here rather than imported from egovanalysis.ingest.number_words_en: the benchmark's truth must not
+# Spelled out here rather than imported from the parser's number words: the benchmark's truth must not
 # come from the parser's own tables.
 _UNITS = [
     "zero",

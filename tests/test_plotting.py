@@ -107,7 +107,7 @@ def test_finish_titles_labels_and_formats_dates_for_people(rows: pd.DataFrame) -
     assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", label) for label in labels), labels
 
 
-def test_long_date_spans_show_years(rows: pd.DataFrame) -> None:
+def test_long_date_spans_show_years() -> None:
     plotting.use_style()
     fig, ax = plt.subplots()
     ax.plot(pd.to_datetime(["2003-12-31", "2024-12-31"]), [1, 2])

@@ -165,7 +165,8 @@ def test_an_approximate_figure_close_to_the_target_does_not_decide():
     # about 31 %: within 5 % of 30 %
     assert deadline_outcome(s, 30, "2020-12-31", direction="at_least").met is None
     s.iloc[0] = 40.0
-    assert deadline_outcome(s, 30, "2020-12-31", direction="at_least").met is True  # about 40 %: clearly above
+    # about 40 %: clearly above
+    assert deadline_outcome(s, 30, "2020-12-31", direction="at_least").met is True
 
 
 def test_evaluate_past_rank_target():

@@ -50,7 +50,8 @@ def snapshots(
         rows = rows[rows["date"] <= pd.Timestamp(end)]
     frames = [collapse_reports(group).assign(indicator=indicator)
               for indicator, group in rows.groupby("indicator", sort=True)]
-    columns = ["indicator", "date", "value", "qualifier", "n_reports", "source_ids", "figure_ids", "repeated_on"]
+    columns = ["indicator", "date", "value", "qualifier", "n_reports", "source_ids", "figure_ids",
+               "repeated_on"]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]

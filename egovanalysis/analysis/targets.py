@@ -208,8 +208,9 @@ def target_table(
     Only figures of the *same indicator and scope* are used, collapsed into snapshots
     (:func:`~egovanalysis.conventions.collapse_reports`), and judged by :func:`deadline_outcome`. ``actual``
     is the deciding figure, or, when there is none, the first figure after the deadline (context only:
-    ``verdict`` is then "not known at the deadline"). ``gap`` is actual minus target (for an ``at_most`` target such as a rank, a negative gap is
-    good). Reprints of the same target are merged and their sources listed together.
+    ``verdict`` is then "not known at the deadline"). ``gap`` is actual minus target (for an ``at_most``
+    target such as a rank, a negative gap is good). Reprints of the same target are merged and their
+    sources listed together.
     """
     rows = observations[observations["indicator"].isin(indicators)]
     targets = rows[rows["kind"] == "target"]

@@ -4,7 +4,8 @@ Steps, each reported as it runs:
 
 1. read the three raw tables as text, with the line of every row (:mod:`egovanalysis.ingest.rawio`);
 2. validate them against their contracts (:mod:`egovanalysis.ingest.schemas`, pandera);
-3. parse every reported phrase (:func:`egovanalysis.ingest.figure_parser.parse_figures`) in its source's language;
+3. parse every reported phrase (:func:`~egovanalysis.ingest.figure_parser.parse_figures`) in its
+   source's language;
 4. check each figure against its indicator (unit, share within 0-100, rank at least 1);
 5. resolve ``as_of`` to a date (:mod:`egovanalysis.ingest.dates`) and assemble the tidy observations;
 6. build the UN EGDI panel (:mod:`egovanalysis.ingest.un_panel`);

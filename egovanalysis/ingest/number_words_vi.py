@@ -1,6 +1,7 @@
 """Vietnamese number words ("hai mươi lăm", "một trăm linh năm", "thứ sáu") turned into digits.
 
-Used by :func:`egovanalysis.ingest.figure_parser.parse_figure` for Vietnamese phrases that hold no digit at all:
+Used by :func:`~egovanalysis.ingest.figure_parser.parse_figure` for Vietnamese phrases that hold no digit
+at all:
 words such as "năm" (five, but also "year") or "ba" (three) are too common in running text to be read
 as numbers next to digits ("năm 2020"). Written here because no maintained library reads Vietnamese
 number words; the rules are the standard ones (mươi = tens, mười = ten, lăm/mốt/tư after tens,

@@ -258,7 +258,7 @@ def _read_export(path: Path, file_year: int) -> pd.DataFrame:
                 raise EgdiLoadError(
                     f"{_where(path, line, source_col['country'])}: unknown country name {country!r}: "
                     "pycountry.countries.lookup cannot resolve it and it is not in "
-                    "egovanalysis.ingest.un_panel.UN_NAME_TO_ISO3. Add it to UN_NAME_TO_ISO3 with its ISO 3166 "
+                    "UN_NAME_TO_ISO3 (egovanalysis/ingest/un_panel.py). Add it there with its ISO 3166 "
                     "alpha-3 code."
                 )
             if iso3 in first_line_of:

@@ -420,7 +420,7 @@ def refresh(
 ) -> RefreshResult:
     """Validate parameters, rebuild the data, run the notebooks in parallel and write the report.
 
-    Raises :class:`RefreshError` or :class:`~egovanalysis.reporting.params.ParameterError` when it cannot start
+    Raises :class:`RefreshError` or :class:`~egovanalysis.errors.ParameterError` when it cannot start
     (nothing is run or written then). Notebook failures do not raise: they are in the result
     (``result.ok`` is false), the run folder keeps the failed notebooks and ``latest`` is not switched.
     With ``update_notebooks``, a fully successful refresh also stores the default runs' outputs in the

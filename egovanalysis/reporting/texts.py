@@ -35,7 +35,8 @@ def trajectory_text(rows: pd.DataFrame, country: str) -> str:
     worst = own.loc[own["egdi_rank"].idxmax()]
     move = int(first["egdi_rank"]) - int(last["egdi_rank"])
     direction = f"up {move} places" if move > 0 else (f"down {-move} places" if move < 0 else "unchanged")
-    change = "rose" if last["egdi"] > first["egdi"] else ("fell" if last["egdi"] < first["egdi"] else "stayed")
+    change = {True: "rose", False: "fell"}.get(last["egdi"] > first["egdi"], "")
+    change = "stayed" if last["egdi"] == first["egdi"] else change
     denominators = own["n_ranked"].drop_duplicates().astype(int).tolist()
     text = (
         f"{_name(rows, country)} ranked {int(first['egdi_rank'])} of {int(first['n_ranked'])} in "
@@ -93,7 +94,8 @@ def regional_text(rows: pd.DataFrame, country: str) -> str:
 
 
 def _target_line(row: pd.Series) -> str:
-    head = f"- {row['indicator']} ({row['scope']}): {row['direction']} {row['target']:g} by {row['deadline']:%d %b %Y}"
+    head = (f"- {row['indicator']} ({row['scope']}): {row['direction']} {row['target']:g} "
+            f"by {row['deadline']:%d %b %Y}")
     verdict = TargetVerdict(row["verdict"])
     if verdict is TargetVerdict.NO_FIGURE:
         return f"{head}: no figure of the same definition near the deadline."
@@ -139,7 +141,8 @@ def portal_summary_text(snapshots: pd.DataFrame, metric: str = "portal_accounts"
               "are approximate." if bounds else "Every figure is exact.")
     return (
         f"{label.capitalize()} went from {format_number(first['value'], words=True)} "
-        f"({first['date']:%d %b %Y}) to {format_number(last['value'], words=True)} ({last['date']:%d %b %Y}), "
+        f"({first['date']:%d %b %Y}) to {format_number(last['value'], words=True)} "
+        f"({last['date']:%d %b %Y}), "
         f"{format_number(last['value'] / first['value'], decimals=0)} times as many. The implied average "
         f"daily growth was {growth['daily_growth_%'].iloc[0]:.2f} % over the first interval and "
         f"{growth['daily_growth_%'].iloc[-1]:.2f} % over the last. {caveat}"
