@@ -7,6 +7,7 @@ come as enums (e.g. :class:`~egovanalysis.analysis.targets.TargetVerdict`), numb
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from egovanalysis.analysis.egdi import PILLARS, pillar_table
@@ -35,8 +36,7 @@ def trajectory_text(rows: pd.DataFrame, country: str) -> str:
     worst = own.loc[own["egdi_rank"].idxmax()]
     move = int(first["egdi_rank"]) - int(last["egdi_rank"])
     direction = f"up {move} places" if move > 0 else (f"down {-move} places" if move < 0 else "unchanged")
-    change = {True: "rose", False: "fell"}.get(last["egdi"] > first["egdi"], "")
-    change = "stayed" if last["egdi"] == first["egdi"] else change
+    change = {1: "rose", -1: "fell", 0: "stayed"}[int(np.sign(last["egdi"] - first["egdi"]))]
     denominators = own["n_ranked"].drop_duplicates().astype(int).tolist()
     text = (
         f"{_name(rows, country)} ranked {int(first['egdi_rank'])} of {int(first['n_ranked'])} in "
