@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from egovanalysis import data
-from egovanalysis.ingest.un_panel import SEA_ISO3, compute_sea_positions, panel_from_exports
+from egovanalysis.ingest.egdi_panel import SEA_ISO3, compute_sea_positions, panel_from_exports
 
 #: Row of ``data/raw/sources.csv`` that cites the UN E-Government Survey data.
 EGDI_SOURCE_ID = "un-desa-egov-data-center"
