@@ -27,7 +27,7 @@ _OBSERVATION_DTYPES = {
 
 
 def load_observations(path: Path = config.OBSERVATIONS_CSV) -> pd.DataFrame:
-    """The tidy observations table (DESIGN.md contract), with ``date`` and ``period_start`` as datetime64.
+    """The tidy observations table (the observations contract); ``date`` and ``period_start`` as datetime64.
 
     ``period_start`` (the first day of a flow's period) is NaT for stocks, shares, ranks and indices.
     """
@@ -89,7 +89,7 @@ _EGDI_DTYPES = {
 
 
 def load_egdi(path: Path = config.EGDI_CSV) -> pd.DataFrame:
-    """The UN E-Government Survey panel (DESIGN.md contract): every member state in every survey that
+    """The UN E-Government Survey panel (the EGDI panel contract): every member state in every survey that
     ranked it, with its UN M49 region and sub-region.
 
     Ranks and positions are nullable integers (``Int64``; ``sea_position`` is NA outside South-East Asia),

@@ -10,14 +10,10 @@ import pandas as pd
 import pytest
 
 from egovanalysis import config
-from egovanalysis.cli import main
-from egovanalysis.data import load_observations, load_reported_figures, load_sources
+from egovanalysis.data import load_indicators, load_observations, load_reported_figures, load_sources
 from egovanalysis.errors import DataValidationError
 from egovanalysis.ingest.build import build, load_raw
 from egovanalysis.ingest.schemas import OBSERVATIONS_COLUMNS
-
-BAD_RAW = Path(__file__).parent / "fixtures" / "bad_raw"
-BAD_CASES = sorted(path.name for path in BAD_RAW.iterdir() if path.is_dir())
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -96,26 +92,6 @@ def test_known_figures_are_parsed_and_normalised() -> None:
     assert value_of("351.53million USD") == pytest.approx(351.53e6)
 
 
-@pytest.mark.parametrize("case", BAD_CASES)
-def test_bad_raw_file_gives_a_precise_error_and_leaves_outputs_untouched(
-    case: str, workspace: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
-) -> None:
-    raw, processed = workspace
-    for bad_file in (BAD_RAW / case).glob("*.csv"):
-        shutil.copyfile(bad_file, raw / bad_file.name)
-    before = _digest(processed)
-
-    code = main(["build", "--raw-dir", str(raw), "--processed-dir", str(processed)])
-
-    message = capsys.readouterr().err
-    assert code == 1
-    for expected in (BAD_RAW / case / "expected.txt").read_text(encoding="utf-8").splitlines():
-        assert expected in message, f"{expected!r} not in:\n{message}"
-    assert "Fix:" in message
-    assert _digest(processed) == before
-    assert not list(processed.glob("*.tmp")) and not list(processed.glob(".*"))
-
-
 def test_all_problems_are_reported_at_once(workspace: tuple[Path, Path]) -> None:
     raw, _ = workspace
     figures = (raw / "reported_figures.csv").read_text(encoding="utf-8").splitlines()
@@ -125,3 +101,31 @@ def test_all_problems_are_reported_at_once(workspace: tuple[Path, Path]) -> None
     with pytest.raises(DataValidationError) as caught:
         load_raw(raw)
     assert {issue.line for issue in caught.value.issues} == {2, 3}
+
+
+def test_observations_carry_the_period_of_every_flow_and_only_of_flows() -> None:
+    observations = load_observations()
+    measures = load_indicators()["measure"]
+    flows = observations["indicator"].map(measures) == "flow"
+    assert flows.sum() == 34
+    assert observations.loc[flows, "period_start"].notna().all()
+    assert observations.loc[~flows, "period_start"].isna().all()
+    assert (observations.loc[flows, "period_start"] <= observations.loc[flows, "date"]).all()
+    payments = observations[observations["indicator"] == "portal_payments_in_period"].set_index("figure_id")
+    periods = {fid: (row["period_start"].date().isoformat(), row["date"].date().isoformat())
+               for fid, row in payments.iterrows()}
+    assert periods == {
+        "vns-2020-08-27-level4-target-21": ("2020-08-01", "2020-08-27"),  # "in August alone"
+        "hanoitimes-2020-09-portal-epayment-04": ("2020-07-01", "2020-08-31"),  # July-August 2020
+        "vietbao-2022-07-portal-h1-05": ("2022-01-01", "2022-06-30"),  # H1 2022
+    }
+
+
+def test_sources_name_the_original_of_a_reprint() -> None:
+    sources = load_sources()
+    reprints = sources[sources["reprint_of"] != ""]["reprint_of"].to_dict()
+    assert reprints == {
+        "vietnamnet-2020-08-27-level4-target": "vns-2020-08-27-level4-target",
+        "kinhtedothi-2025-01-full-process-dossiers-en": "kinhtedothi-2025-01-full-process-dossiers",
+    }
+    assert set(reprints.values()) <= set(sources.index)

@@ -33,6 +33,7 @@ from egovanalysis.ingest.atomic import write_text_atomic
 from egovanalysis.ingest.dates import (
     DateResolutionError,
     parse_published,
+    resolve_absolute,
     resolve_as_of,
     resolve_period_start,
 )
@@ -131,9 +132,11 @@ def _check_value(row: _Row, parsed: dict, path: Path) -> list[DataIssue]:
 
 def _check_date(row: _Row, today: date, path: Path) -> tuple[date | None, list[DataIssue]]:
     """``as_of`` as a date, checked against the source's date, the build's date and the plausible years."""
-    if "as_of" in row.bad_cells or row.published is None:
+    if "as_of" in row.bad_cells:
         return None, []
     try:
+        if row.published is None:  # the source's date is wrong (reported there): check what is absolute
+            return None, _future_actual(row, resolve_absolute(row.as_of), today, path)
         resolved = resolve_as_of(row.as_of, row.published)
     except DateResolutionError as error:
         return None, [DataIssue(path, row.line, "as_of", row.as_of, str(error), fix_for(_FIGURES, "as_of"))]
@@ -152,6 +155,14 @@ def _check_date(row: _Row, today: date, path: Path) -> tuple[date | None, list[D
         return resolved, []
     return None, [DataIssue(path, row.line, "as_of", row.as_of, problem,
                             "check the date, or mark the figure kind=target if it is a goal")]
+
+
+def _future_actual(row: _Row, resolved: date | None, today: date, path: Path) -> list[DataIssue]:
+    if resolved is None or row.kind != "actual" or resolved <= today:
+        return []
+    return [DataIssue(path, row.line, "as_of", row.as_of,
+                      f"an actual figure cannot be dated {resolved}, after the build's date {today}",
+                      "check the date, or mark the figure kind=target if it is a goal")]
 
 
 def _check_period(row: _Row, resolved: date | None, path: Path) -> tuple[str, list[DataIssue]]:
@@ -232,7 +243,7 @@ def make_observations(
         issues += found
         dates.append(resolved.isoformat() if resolved else "")
         starts.append(start)
-    if issues or raw.problem_lines(_FIGURES):
+    if issues or raw.issues:  # the build fails: no observations are assembled from partial data
         return None, issues
     return _observations(figures, parsed, dates, starts, raw, log), []
 

@@ -1,8 +1,8 @@
 """Turn a figure's ``as_of`` and ``period_start`` (exact, or relative to its source's date) into dates.
 
-Conventions (DESIGN.md): a year stands for 31 December of that year, a month for its last day, and a
-flow in a period is dated at the period's end; the period's first day is its ``period_start``. Relative
-phrases are read against the source's published date, which may itself be only a month (``YYYY-MM``).
+Conventions (the data contracts): a year stands for 31 December of that year, a month for its last day,
+and a flow in a period is dated at the period's end; the period's first day is its ``period_start``.
+Relative phrases are read against the source's published date, which may itself be only a month (``YYYY-MM``).
 
 ``period_start`` takes an ISO date (``YYYY-MM-DD``), a month (``YYYY-MM``: its first day), a year
 (``YYYY``: 1 January), or one of the phrases in :data:`PERIOD_PHRASES`: ``in <Month>`` and
@@ -96,6 +96,15 @@ def _named_month(text: str, reference: date) -> tuple[int, int] | None:
     # A month named after the publication month must be last year's ("in November" in March).
     year = reference.year if month <= reference.month else reference.year - 1
     return year, month
+
+
+def resolve_absolute(as_of: str) -> date | None:
+    """``as_of`` as a date when it is written as one (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``), else ``None``
+    (a phrase relative to its source's date)."""
+    text = as_of.strip()
+    if _ISO_DAY.match(text) or _ISO_MONTH.match(text) or _ISO_YEAR.match(text):
+        return resolve_as_of(text, "")
+    return None
 
 
 def resolve_as_of(as_of: str, published: str) -> date:

@@ -68,7 +68,7 @@ ASEAN10_ISO3: tuple[str, ...] = tuple(code for code in SEA_ISO3 if code != "TLS"
 SUBINDEX_RANK_COLUMNS: dict[str, str] = {"osi": "osi_rank", "hci": "hci_rank", "tii": "tii_rank",
                                          "epi": "epi_rank"}  # fmt: skip
 
-#: EGDI panel **contract** (DESIGN.md), in this order.
+#: EGDI panel **contract** (docs/architecture.md), in this order.
 EGDI_PANEL_COLUMNS: tuple[str, ...] = (
     "survey_year", "iso3", "country", "region", "subregion", "egdi", "osi", "hci", "tii", "epi",
     "egdi_rank", "n_ranked", "sea_position", "subregion_position", "percentile",

@@ -35,7 +35,7 @@ from egovanalysis.ingest.dates import (
 
 UNITS = ["count", "%", "VND", "USD", "rank", "times", "index"]
 MEASURES = ["cumulative", "flow", "share", "rank", "index", "count", "change"]
-#: Measures whose figures cover a period and so carry a ``period_start`` (DESIGN.md: observations contract).
+#: Measures whose figures cover a period and so carry a ``period_start`` (the observations contract).
 PERIOD_MEASURES = frozenset({"flow"})
 KINDS = ["actual", "target"]
 SOURCE_KINDS = ["press", "official", "dataset"]
@@ -50,6 +50,7 @@ SLUG = r"^[a-z0-9][a-z0-9_.-]*$"
 SCOPE = r"^(national|ministries|localities|ministries_and_localities|(province|ministry):[a-z0-9-]+)$"
 ISO_DATE_OR_MONTH = r"^\d{4}-\d{2}(-\d{2})?$"
 ISO3 = r"^[A-Z]{3}$"
+_RELEASE_FORM = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 #: A plain decimal with a point, as the UN exports write indices (``0.66670``); no sign, no exponent.
 PLAIN_DECIMAL = r"^\d{1,3}(\.\d{1,12})?$"
 #: A whole number written with digits only (ranks, counts of countries): no sign, point or exponent.
@@ -330,7 +331,7 @@ def _index_at_most_one(column: str) -> pa.Check:
              for year, code in zip(df["survey_year"], df["iso3"], strict=True)],
             index=df.index,
         )
-        return ((numbers <= 1.0) | known).rename(column)
+        return (numbers <= 1.0) | known
 
     return row_check(column, check, "an index must lie between 0 and 1")
 
@@ -356,8 +357,8 @@ def _published_between(earliest: date, today: date) -> pa.Check:
 
         return series.map(ok).astype(bool)
 
-    return pa.Check(check, error=f"lies outside {earliest.year} to the build's date ({today}): a source "
-                                 "cannot be published in the future")
+    return pa.Check(check, error=f"lies outside {earliest.year} to the build's date ({today}): no "
+                                 "e-government source is that old, and none can be published in the future")
 
 
 def sources_schema(source_ids: Iterable[str] = (), today: date | None = None) -> pa.DataFrameSchema:
@@ -441,7 +442,7 @@ def reported_figures_schema(source_ids: Iterable[str], indicator_ids: Iterable[s
 
 def _figure_id_has_source_prefix(df: pd.DataFrame) -> pd.Series:
     pairs = zip(df["figure_id"], df["source_id"], strict=True)
-    return pd.Series([fid.startswith(f"{sid}-") for fid, sid in pairs], index=df.index, name="figure_id")
+    return pd.Series([fid.startswith(f"{sid}-") for fid, sid in pairs], index=df.index)
 
 
 def _one_of_ids(ids: Iterable[str], error: str) -> pa.Check:
@@ -505,7 +506,7 @@ def un_surveys_schema() -> pa.DataFrameSchema:
         {
             "survey_year": text_column(_one_of(map(str, SURVEY_YEARS), "survey editions"), unique=True),
             "released": text_column(
-                _matches(r"^\d{4}(-\d{2}(-\d{2})?)?$", "is not YYYY-MM-DD, YYYY-MM or YYYY"),
+                _matches(_RELEASE_FORM, "is not YYYY-MM-DD, YYYY-MM or YYYY"),
                 pa.Check(lambda s: s.map(_is_release), error="is not a real calendar date"),
             ),
             "released_precision": text_column(_one_of(RELEASE_PRECISIONS, "precisions")),
@@ -530,18 +531,20 @@ def un_surveys_schema() -> pa.DataFrameSchema:
 
 
 def _released_in_survey_year(df: pd.DataFrame) -> pd.Series:
-    return (df["released"].str[:4] == df["survey_year"]).rename("released")
+    malformed = ~df["released"].str.fullmatch(_RELEASE_FORM)  # left to the form check
+    return malformed | (df["released"].str[:4] == df["survey_year"])
 
 
 def _precision_matches(df: pd.DataFrame) -> pd.Series:
+    malformed = ~df["released"].str.fullmatch(_RELEASE_FORM)  # left to the form check
     expected = df["released"].str.len().map({4: "year", 7: "month", 10: "day"})
-    return (expected == df["released_precision"]).rename("released_precision")
+    return malformed | (expected == df["released_precision"])
 
 
 def _ranked_within_members(df: pd.DataFrame) -> pd.Series:
     ranked = df["n_ranked"].where(df["n_ranked"].str.fullmatch(WHOLE_NUMBER), "0").astype("int64")
     members = df["n_members"].where(df["n_members"].str.fullmatch(WHOLE_NUMBER), "0").astype("int64")
-    return (ranked <= members).rename("n_ranked")
+    return ranked <= members
 
 
 def un_regions_schema() -> pa.DataFrameSchema:
