@@ -86,6 +86,10 @@ class ParameterError(EgovError, ValueError):
     """A notebook parameter is unknown, ill-typed, or declared in a way that cannot be checked."""
 
 
+class OutputError(EgovError):
+    """An output folder cannot be written (not a folder, read-only, ...); nothing was written to it."""
+
+
 class RefreshError(EgovError):
     """A refresh could not start or finish (no notebooks, bad selection, failed build, bad destination)."""
 

@@ -546,3 +546,14 @@ def test_the_installed_command_prints_no_traceback(case: str, workspace: tuple[P
     for part in expected:
         assert part in output, f"{part!r} not in:\n{output}"
     assert _digest(processed) == before
+
+
+def test_an_unwritable_destination_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "not-a-folder"
+    target.write_text("keep me", encoding="utf-8")
+    code, output = _run_build(config.RAW_DIR, target, capsys)
+    assert code == 1 and "Traceback" not in output
+    assert "is a file, not a folder" in output and "Fix:" in output
+    assert target.read_text(encoding="utf-8") == "keep me"

@@ -19,7 +19,7 @@ the UN did not rank) in the count of rows the contract leaves out; the build pri
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,9 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from egovanalysis import config
-from egovanalysis.errors import DataIssue
+from egovanalysis.errors import DataIssue, OutputError
 from egovanalysis.ingest import datasets
-from egovanalysis.ingest.atomic import write_text_atomic
+from egovanalysis.ingest.atomic import write_texts_atomic
 from egovanalysis.ingest.dates import (
     DateResolutionError,
     parse_published,
@@ -92,7 +92,7 @@ def load_raw(raw_dir: Path = config.RAW_DIR, today: date | None = None) -> RawTa
 # --------------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """One reported figure being checked: where it is, what it says, and the problems found so far."""
 
@@ -192,7 +192,7 @@ def _check_period(row: _Row, resolved: date | None, path: Path) -> tuple[str, li
     return start.isoformat(), []
 
 
-def _rows(raw: RawTables) -> list[_Row]:
+def _rows(raw: RawTables) -> Iterator[_Row]:
     """The reported figures as :class:`_Row` records, joined with their source's date and indicator."""
     figures = raw.frames[_FIGURES]
     sources = raw.frames[datasets.SOURCES]
@@ -200,17 +200,20 @@ def _rows(raw: RawTables) -> list[_Row]:
     published = {sid: date_text for sid, date_text, line in
                  zip(sources["source_id"], sources["published"], sources[LINE_COLUMN], strict=True)
                  if line not in bad_sources}
-    indicators = raw.frames[datasets.INDICATORS].set_index("id")
+    indicators = raw.frames[datasets.INDICATORS]
+    units = dict(zip(indicators["id"], indicators["unit"], strict=True))
+    measures = dict(zip(indicators["id"], indicators["measure"], strict=True))
     bad: dict[int, set[str]] = {}
     for line, column in raw.problem_cells(_FIGURES):
         if line is not None:
             bad.setdefault(line, set()).add(column or "*")
     columns = ["figure_id", "indicator", "as_of", "period_start", "kind", "source_id", LINE_COLUMN]
-    return [
-        _Row(int(line), fid, ind, as_of, period, kind, published.get(sid),
-             indicators["unit"].get(ind, ""), indicators["measure"].get(ind, ""), bad.get(int(line), set()))
-        for fid, ind, as_of, period, kind, sid, line in zip(*(figures[c] for c in columns), strict=True)
-    ]
+    return (
+        _Row(int(line), fid, ind, as_of, period, kind, published.get(sid), units.get(ind, ""),
+             measures.get(ind, ""), bad.get(int(line), set()))
+        for fid, ind, as_of, period, kind, sid, line in zip(*(figures[c].tolist() for c in columns),
+                                                             strict=True)
+    )
 
 
 def make_observations(
@@ -230,8 +233,9 @@ def make_observations(
     issues: list[DataIssue] = []
     dates: list[str] = []
     starts: list[str] = []
-    records = parsed[["text", "value", "unit", "error"]].to_dict("records")
-    for row, result, usable in zip(_rows(raw), records, known, strict=True):
+    columns = [parsed[name].tolist() for name in ("text", "value", "unit", "error")]
+    records = ({"text": t, "value": v, "unit": u, "error": e} for t, v, u, e in zip(*columns, strict=True))
+    for row, result, usable in zip(_rows(raw), records, known.tolist(), strict=True):
         if not usable:  # unknown source or indicator: reported by the schema
             dates.append("")
             starts.append("")
@@ -287,12 +291,12 @@ def _observations(figures: pd.DataFrame, parsed: pd.DataFrame, dates: list[str],
 
 
 def _format_float(value: float) -> str:
-    """Shortest text that reads back as the same float; integers without a trailing '.0'."""
-    if pd.isna(value):
+    """Shortest text that reads back as the same float; integers without a trailing '.0'; NaN empty."""
+    if value != value:  # NaN
         return ""
-    if float(value).is_integer() and abs(value) < 1e16:
+    if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return repr(float(value))
+    return repr(value)
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
@@ -300,7 +304,8 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].map(_format_float)
+            values = out[column].to_numpy(dtype="float64", na_value=float("nan")).tolist()
+            out[column] = [_format_float(value) for value in values]
     return out.to_csv(index=False, lineterminator="\n")
 
 
@@ -358,8 +363,13 @@ def build(
     }
     result = BuildResult(observations=observations, egdi=egdi, rows_read=len(raw.frames[_FIGURES]))
     log(f"[4/4] writing {processed_dir}")
-    for path, text in outputs.items():
-        (result.written if write_text_atomic(path, text) else result.unchanged).append(path)
+    if Path(processed_dir).exists() and not Path(processed_dir).is_dir():
+        raise OutputError(f"{processed_dir} is a file, not a folder. Fix: point --processed-dir at a folder")
+    try:
+        result.written, result.unchanged = write_texts_atomic(outputs)
+    except OSError as error:
+        raise OutputError(f"cannot write {processed_dir} ({error.strerror or error}). Fix: point "
+                          "--processed-dir at a folder you can write to") from error
     for path in result.written:
         log(f"  wrote {path.name}")
     for path in result.unchanged:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from egovanalysis.errors import DateResolutionError
 
@@ -61,6 +62,7 @@ def _end_of_month(year: int, month: int, text: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@lru_cache(maxsize=4096)  # pure; a build resolves the same few texts over and over
 def parse_published(published: str) -> date:
     """Read a source's ``published`` field (``YYYY-MM-DD`` or ``YYYY-MM``) as a date.
 
@@ -107,6 +109,7 @@ def resolve_absolute(as_of: str) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # pure; a build resolves the same few texts over and over
 def resolve_as_of(as_of: str, published: str) -> date:
     """Resolve ``as_of`` to a date, reading relative phrases against ``published``.
 
@@ -146,6 +149,7 @@ def resolve_as_of(as_of: str, published: str) -> date:
     )
 
 
+@lru_cache(maxsize=4096)  # pure; a build resolves the same few texts over and over
 def resolve_period_start(period_start: str, published: str) -> date:
     """Resolve a flow's ``period_start`` to the first day of its period (see the module's docstring).
 
