@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from egovanalysis import config
 from egovanalysis.data import load_indicators, load_observations, load_reported_figures, load_sources
 from egovanalysis.errors import DataValidationError
+from egovanalysis.ingest import schemas
 from egovanalysis.ingest.build import build, load_raw
 from egovanalysis.ingest.schemas import OBSERVATIONS_COLUMNS
 
@@ -129,3 +131,32 @@ def test_sources_name_the_original_of_a_reprint() -> None:
         "kinhtedothi-2025-01-full-process-dossiers-en": "kinhtedothi-2025-01-full-process-dossiers",
     }
     assert set(reprints.values()) <= set(sources.index)
+
+
+def test_every_unit_has_one_plausibility_bound() -> None:
+    assert set(schemas.PLAUSIBLE_MAX) == set(schemas.UNITS)
+    assert schemas.implausible(9e11, "count", "cumulative") is None
+    assert "plausible" in schemas.implausible(1e79, "count", "cumulative")
+    assert schemas.implausible(1e17, "VND", "flow") is None
+    assert "plausible" in schemas.implausible(1e21, "VND", "flow")
+    assert "between 0 and 100" in schemas.implausible(130, "%", "share")
+    assert schemas.implausible(-12.5, "%", "change") is None
+    assert "negative" in schemas.implausible(-1, "count", "flow")
+
+
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [
+        ('=HYPERLINK("http://x","3,000 services")', True),
+        ("+SUM(A1:A2)", True),
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ("@SUM(1)", True),
+        ("-A1", True),
+        ("-5 places", False),
+        ("+84 24 3943 5252", False),
+        ("more than 3,000 services", False),
+        ("", False),
+    ],
+)
+def test_what_counts_as_a_spreadsheet_formula(text: str, formula: bool) -> None:
+    assert bool(re.match(schemas.SPREADSHEET_FORMULA, text)) is formula
