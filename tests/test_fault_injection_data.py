@@ -164,6 +164,14 @@ def panel_missing_row(raw: Path) -> list[str]:
     return [PANEL, "every member state in every survey exactly once", "Fix:"]
 
 
+def panel_duplicate_row(raw: Path) -> list[str]:
+    line = panel_line(raw, 2020, "VNM")
+    text = (raw / PANEL).read_text(encoding="utf-8")
+    (raw / PANEL).write_text(text + text.splitlines()[line - 1] + "\n", encoding="utf-8")
+    last = len(text.splitlines()) + 1
+    return [f"{PANEL}:{last}", "column 'iso3'", "'VNM'", "duplicate country", "exactly once"]
+
+
 def panel_checksum_stale(raw: Path) -> list[str]:
     line = panel_line(raw, 2020, "VNM")
     set_cell(raw / PANEL, line, "egdi", "0.66671")  # a valid value, but not what was transcribed
@@ -305,6 +313,7 @@ CASES: list[Case] = [
     Case("panel_index_above_one", _panel_cell(2020, "VNM", "egdi", "1.5", "between 0 and 1")),
     Case("panel_not_a_member_state", _panel_cell(2020, "VNM", "iso3", "XXK", "not a UN member state")),
     Case("panel_missing_row", panel_missing_row),
+    Case("panel_duplicate_row", panel_duplicate_row),
     Case("panel_checksum_stale", panel_checksum_stale),
     # The survey table
     Case("surveys_n_members_1e400", _surveys_cell(2020, "n_members", "1e400", "not a whole number")),

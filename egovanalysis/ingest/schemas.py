@@ -493,6 +493,8 @@ def un_panel_schema(member_iso3: Iterable[str] | None = None, complete: bool = T
         required=False,
     )
     frame_checks = [_index_at_most_one(column) for column in ("egdi", "osi", "hci", "tii", "epi")]
+    frame_checks.append(row_check("iso3", lambda df: ~df.duplicated(["survey_year", "iso3"], keep="first"),
+                                  "duplicate country: an earlier row has the same survey_year and iso3"))
     if complete and members is not None:
         expected = {(str(year), code) for year in SURVEY_YEARS for code in members}
 
@@ -521,7 +523,6 @@ def un_panel_schema(member_iso3: Iterable[str] | None = None, complete: bool = T
             LINE: _line_column(),
         },
         checks=frame_checks,
-        unique=["survey_year", "iso3"],
         strict=True,
         name="un_egdi_panel",
     )

@@ -43,7 +43,6 @@ __all__ = [
     "EXPORT_COLUMNS",
     "INDEX_COLUMNS",
     "UN_NAME_TO_ISO3",
-    "duplicate_issues",
     "load_un_exports",
     "read_exports_text",
     "resolve_iso3",
@@ -142,6 +141,7 @@ def _read_export(path: Path, year: int) -> tuple[pd.DataFrame | None, dict[str, 
     if layout is None:
         return None, {}, issues
     shown = {tidy: source for source, tidy in layout.items()}
+    shown["iso3"] = shown["country"]  # the code is resolved from the name: a problem with it is the name's
     frame = raw.rename(columns=layout)[[*layout.values(), LINE_COLUMN]]
     if frame.empty:
         return None, shown, [DataIssue(path, 2, None, None, "no data rows after the header",
@@ -158,26 +158,6 @@ def _read_export(path: Path, year: int) -> tuple[pd.DataFrame | None, dict[str, 
                                     "unknown country name: pycountry cannot resolve it and it is not in "
                                     "UN_NAME_TO_ISO3", _FIX_NAME))
     return frame[[*UN_PANEL_COLUMNS, LINE_COLUMN]], shown, issues
-
-
-def duplicate_issues(frame: pd.DataFrame, path: Path, shown: dict[str, str] | None = None) -> list[DataIssue]:
-    """A country listed twice in one survey: one problem per repeat, naming the line of the first."""
-    shown = shown or {}
-    issues = []
-    first: dict[tuple[str, str], tuple[int, str]] = {}
-    for year, code, name, line in zip(frame["survey_year"], frame["iso3"], frame["country"],
-                                      frame[LINE_COLUMN], strict=True):
-        if not code:
-            continue
-        if (year, code) in first:
-            first_line, first_name = first[(year, code)]
-            issues.append(DataIssue(path, int(line), shown.get("country", "country"), name,
-                                    f"duplicate country ({code}) in survey {year}: already on line "
-                                    f"{first_line} as {first_name!r}",
-                                    "keep one row per country and survey"))
-        else:
-            first[(year, code)] = (int(line), name)
-    return issues
 
 
 def read_exports_text(folder: Path, members: Iterable[str] | None = None) -> pd.DataFrame:
@@ -214,7 +194,6 @@ def read_exports_text(folder: Path, members: Iterable[str] | None = None) -> pd.
             continue
         resolved = frame[frame["iso3"] != ""]
         issues += validate_frame(schema, resolved, path, "un_egdi_panel", shown)
-        issues += duplicate_issues(frame, path, shown)
         frames.append(frame)
     if issues:
         raise EgdiLoadError(issues)
