@@ -160,3 +160,9 @@ def test_every_unit_has_one_plausibility_bound() -> None:
 )
 def test_what_counts_as_a_spreadsheet_formula(text: str, formula: bool) -> None:
     assert bool(re.match(schemas.SPREADSHEET_FORMULA, text)) is formula
+
+
+def test_the_committed_figures_file_has_the_documented_columns() -> None:
+    header = config.REPORTED_FIGURES_CSV.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == schemas.REPORTED_FIGURES_FILE_COLUMNS
+    assert set(header) == set(schemas.REPORTED_FIGURES_COLUMNS) | set(schemas.REPORTED_FIGURES_OPTIONAL)

@@ -137,6 +137,10 @@ REPORTED_FIGURES_COLUMNS = [
     "notes",
 ]
 REPORTED_FIGURES_OPTIONAL = ["period_start"]
+#: The columns of the committed reported_figures.csv, in its order (what new rows, e.g. drafts, should have).
+REPORTED_FIGURES_FILE_COLUMNS = [
+    "figure_id", "source_id", "indicator", "reported", "as_of", "period_start", "scope", "kind", "notes",
+]  # fmt: skip
 UN_PANEL_COLUMNS = ["survey_year", "iso3", "country", "egdi", "osi", "hci", "tii", "epi", "egdi_rank"]
 UN_SURVEYS_COLUMNS = ["survey_year", "released", "released_precision", "n_ranked", "n_members",
                       "released_source"]  # fmt: skip
