@@ -42,6 +42,7 @@ from egovanalysis.ingest.figure_parser import parse_figures
 from egovanalysis.ingest.rawio import LINE_COLUMN
 from egovanalysis.ingest.schemas import (
     EARLIEST_YEAR,
+    LANGUAGES,
     MAX_TARGET_HORIZON_YEARS,
     OBSERVATIONS_COLUMNS,
     PERIOD_MEASURES,
@@ -226,7 +227,7 @@ def make_observations(
     path = raw.path(_FIGURES)
     sources = raw.frames[datasets.SOURCES].drop_duplicates("source_id").set_index("source_id")
     languages = figures["source_id"].map(sources["language"])
-    known = languages.isin(["en", "vi"]) & figures["indicator"].isin(raw.frames[datasets.INDICATORS]["id"])
+    known = languages.isin(LANGUAGES) & figures["indicator"].isin(raw.frames[datasets.INDICATORS]["id"])
     parsed = parse_figures(figures["reported"], lang=languages.where(known, "en"), errors="coerce")
     log(f"  parsed {figures['reported'].nunique()} distinct phrases in {len(figures)} rows")
 

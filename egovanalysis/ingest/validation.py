@@ -169,8 +169,8 @@ def _issues_of(
             continue  # one problem per cell is enough to point at it
         seen.add((line, column))
         value = _cell(frame, index, column) if has_row else None
-        if value is None and not has_row and case.failure_case is not None and not pd.isna(case.failure_case):
-            value = None if isinstance(case.failure_case, bool) else str(case.failure_case)
+        if value is None and isinstance(case.failure_case, str):
+            value = case.failure_case
         problem = _describe(str(case.check))
         issues.append(DataIssue(path, line, shown.get(column, column) if column else None, value, problem,
                                 fix_for(dataset, column)))
