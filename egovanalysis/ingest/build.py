@@ -356,7 +356,7 @@ def build(
     egdi = load_egdi_panel(raw_dir)
     log(f"  {len(egdi)} country-survey rows, surveys {egdi['survey_year'].min()}-{egdi['survey_year'].max()}")
     provinces, provincial_indices = build_provinces(raw_dir, observations)  # provinces (issue 13)
-    log(f"  provinces: {len(provinces)} units (63 + 34, crosswalk checked); {len(provincial_indices)} index rows")
+    log(f"  provinces: {len(provinces)} units (63 + 34), {len(provincial_indices)} provincial index rows")
 
     if len(observations) != rows_read:  # every raw row must be accounted for
         raise AssertionError(f"{rows_read} figures read but {len(observations)} observations made")
