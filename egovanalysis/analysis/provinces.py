@@ -396,7 +396,8 @@ def reported_about(
             rows["value"].astype(float),
             strict=True,
         )
-        rows = rows[[(pid, index, int(year), value) not in known for pid, index, year, value in keys]]
+        fresh = [(pid, index, int(year), value) not in known for pid, index, year, value in keys]
+        rows = rows[pd.Series(fresh, index=rows.index, dtype=bool)]
     columns = [
         "province_id",
         "indicator",

@@ -505,9 +505,10 @@ def resolve_names(names: Iterable[str], era: Era | str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class IndexSpec:
-    """What a provincial index measures and the range of its scores."""
+    """What a provincial index measures, the range of its scores, and a short name for chart titles."""
 
     label: str
+    short: str
     unit: str  # "index" (a score 0-1) or "%"
     low: float
     high: float
@@ -516,17 +517,31 @@ class IndexSpec:
 
 #: The provincial indices in ``provincial_indices.csv`` (higher scores are better in every one).
 PROVINCIAL_INDICES: dict[str, IndexSpec] = {
-    "dti": IndexSpec("Digital Transformation Index (DTI), provincial", "index", 0, 1),
-    "dti_digital_government": IndexSpec("DTI pillar: digital government", "index", 0, 1),
-    "dti_digital_economy": IndexSpec("DTI pillar: digital economy", "index", 0, 1),
-    "dti_digital_society": IndexSpec("DTI pillar: digital society", "index", 0, 1),
-    "mic_egov_2017": IndexSpec("IT application and e-government development (MIC ranking)", "index", 0, 1),
-    "ict_index": IndexSpec("Vietnam ICT Index (readiness for ICT development)", "index", 0, 1),
+    "dti": IndexSpec("Digital Transformation Index (DTI), provincial", "DTI", "index", 0, 1),
+    "dti_digital_government": IndexSpec(
+        "DTI pillar: digital government", "DTI digital government", "index", 0, 1
+    ),
+    "dti_digital_economy": IndexSpec("DTI pillar: digital economy", "DTI digital economy", "index", 0, 1),
+    "dti_digital_society": IndexSpec("DTI pillar: digital society", "DTI digital society", "index", 0, 1),
+    "mic_egov_2017": IndexSpec(
+        "IT application and e-government development (MIC ranking)", "MIC e-government ranking", "index", 0, 1
+    ),
+    "ict_index": IndexSpec("Vietnam ICT Index (readiness for ICT development)", "ICT Index", "index", 0, 1),
     "full_process_share": IndexSpec(
-        "Share of dossiers processed fully online", "%", 0, 100, indicator="full_process_dossiers_share"
+        "Share of dossiers processed fully online",
+        "Full-process dossiers",
+        "%",
+        0,
+        100,
+        indicator="full_process_dossiers_share",
     ),
     "full_process_procedures_share": IndexSpec(
-        "Share of procedures offered fully online", "%", 0, 100, indicator="full_process_procedures_share"
+        "Share of procedures offered fully online",
+        "Full-process procedures",
+        "%",
+        0,
+        100,
+        indicator="full_process_procedures_share",
     ),
 }
 

@@ -73,6 +73,7 @@ def centroid_map(
                 fontsize=7.5,
             )
     mean_lat = float(units["lat"].mean())
-    ax.set_aspect(1 / math.cos(math.radians(mean_lat)))  # degrees of longitude shrink with latitude
+    # degrees of longitude shrink with latitude; the data limits adapt so the axes keep their box
+    ax.set_aspect(1 / math.cos(math.radians(mean_lat)), adjustable="datalim")
     ax.legend(loc="lower left", fontsize=8)
     return scale

@@ -251,5 +251,5 @@ def story_text(
                 f"{role} {units.loc[province_id, 'name_vi']} ({province_id}): {_unit_phrases(rows)}."
             )
     labels = {spec.indicator: spec.label for spec in PROVINCIAL_INDICES.values() if spec.indicator}
-    labels |= dict(indicator_labels or {})
+    labels |= dict(indicator_labels) if indicator_labels is not None else {}
     return " ".join(lines) + _reported_sentence(reported, units, labels)
