@@ -1066,7 +1066,7 @@ def build_provinces(raw_dir: Path, observations: pd.DataFrame) -> tuple[pd.DataF
     frame["era"] = frame["province_id"].map(lambda pid: str(era_of_id(pid)))
     issues += _ranking_issues(frame)
     if issues:
-        raise DataValidationError(issues, "Province files: nothing was written; data/processed is as it was.")
+        raise DataValidationError(issues)
     provinces = provinces_schema().validate(provinces_table(crosswalk))
     indices = frame.assign(
         rank=frame["rank"].astype("Int64"),
