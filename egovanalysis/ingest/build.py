@@ -8,7 +8,8 @@ Steps, each reported as it runs:
    language, check it against its indicator (unit, plausible size:
    :func:`~egovanalysis.ingest.schemas.implausible`), resolve ``as_of`` and ``period_start``
    (:mod:`egovanalysis.ingest.dates`) and assemble the observations;
-3. build the UN EGDI panel (:mod:`egovanalysis.ingest.egdi_panel`);
+3. build the UN EGDI panel (:mod:`egovanalysis.ingest.egdi_panel`) and the provinces
+   (:mod:`egovanalysis.ingest.provinces`);
 4. only if no step found a problem, write every output atomically. A failure leaves ``data/processed`` as
    it was.
 
@@ -27,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from egovanalysis import config
-from egovanalysis.errors import DataIssue, OutputError
+from egovanalysis.errors import DataIssue, DataValidationError, OutputError
 from egovanalysis.ingest import datasets
 from egovanalysis.ingest.atomic import write_texts_atomic
 from egovanalysis.ingest.dates import (
@@ -39,6 +40,7 @@ from egovanalysis.ingest.dates import (
 )
 from egovanalysis.ingest.egdi_panel import panel_from_raw, validate_egdi_panel
 from egovanalysis.ingest.figure_parser import parse_figures
+from egovanalysis.ingest.provinces import build_provinces
 from egovanalysis.ingest.rawio import LINE_COLUMN
 from egovanalysis.ingest.schemas import (
     EARLIEST_YEAR,
@@ -347,11 +349,18 @@ def build(
     log("[2/4] parsing figures, checking them against their indicators, resolving dates")
     observations, issues = make_observations(raw, today, log)
     raw.issues += issues
-    log("[3/4] building the UN EGDI panel")
+    log("[3/4] building the UN EGDI panel and the provinces")
     egdi, issues = panel_from_raw(raw)
     raw.issues += issues
-    if raw.issues or observations is None or egdi is None:
+    provinces = provincial_indices = None
+    if observations is not None:  # the provincial rows link to observations (provincial_figures.csv)
+        try:
+            provinces, provincial_indices = build_provinces(Path(raw_dir), observations)
+        except DataValidationError as error:
+            raw.issues += error.issues
+    if raw.issues or observations is None or egdi is None or provinces is None or provincial_indices is None:
         raise raw.error()
+    log(f"  provinces: {len(provinces)} units (63 + 34), {len(provincial_indices)} provincial index rows")
     egdi = validate_egdi_panel(egdi)
     log(f"  {len(egdi)} country-survey rows, {egdi['iso3'].nunique()} countries, "
         f"{egdi['subregion'].nunique()} sub-regions, surveys {egdi['survey_year'].min()}-"
@@ -361,6 +370,8 @@ def build(
     outputs = {
         Path(processed_dir) / config.OBSERVATIONS_CSV.name: to_csv_text(observations[OBSERVATIONS_COLUMNS]),
         Path(processed_dir) / config.EGDI_CSV.name: to_csv_text(egdi),
+        Path(processed_dir) / config.PROVINCES_CSV.name: to_csv_text(provinces),
+        Path(processed_dir) / config.PROVINCIAL_INDICES_CSV.name: to_csv_text(provincial_indices),
     }
     result = BuildResult(observations=observations, egdi=egdi, rows_read=len(raw.frames[_FIGURES]))
     log(f"[4/4] writing {processed_dir}")

@@ -9,10 +9,13 @@ another table (a figure's source, a country's region) is listed after that table
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 
-from egovanalysis.ingest import schemas
+from egovanalysis.ingest import provinces, schemas
 from egovanalysis.ingest.validation import Context, RawDataset
 
 
@@ -47,6 +50,25 @@ def _un_panel(_frame: pd.DataFrame, context: Context) -> pa.DataFrameSchema:
     return schemas.un_panel_schema(_ids(context, "un_m49_regions", "iso3"), complete=True)
 
 
+def _text_table(name: str, columns: list[str]) -> Callable[[pd.DataFrame, Context], pa.DataFrameSchema]:
+    def schema(_frame: pd.DataFrame, _context: Context) -> pa.DataFrameSchema:
+        return schemas.text_table_schema(name, columns)
+
+    return schema
+
+
+def _province_datasets() -> tuple[RawDataset, ...]:
+    """The province files: checked here for their origin, CSV and cell safety; their domain rules (names
+    resolved to provinces, ranks, scores, the merger) are checked by :mod:`egovanalysis.ingest.provinces`."""
+    files = [(provinces.MERGER_CSV, provinces.MERGER_COLUMNS, "units"),
+             *[(name, provinces.INDEX_COLUMNS, "index rows") for name in provinces.INDEX_FILES],
+             (provinces.FIGURES_CSV, provinces.FIGURES_COLUMNS, "index rows")]
+    return tuple(
+        RawDataset(Path(file).stem, tuple(columns), _text_table(Path(file).stem, columns), rows_are=rows)
+        for file, columns, rows in files
+    )
+
+
 #: Every raw dataset, in the order they are checked (a table before the tables that refer to it).
 RAW_DATASETS: tuple[RawDataset, ...] = (
     RawDataset("sources", tuple(schemas.SOURCES_COLUMNS), _sources,
@@ -57,6 +79,7 @@ RAW_DATASETS: tuple[RawDataset, ...] = (
     RawDataset("un_m49_regions", tuple(schemas.UN_REGIONS_COLUMNS), _un_regions, rows_are="member states"),
     RawDataset("un_egdi_surveys", tuple(schemas.UN_SURVEYS_COLUMNS), _un_surveys, rows_are="surveys"),
     RawDataset("un_egdi_panel", tuple(schemas.UN_PANEL_COLUMNS), _un_panel, rows_are="country-survey rows"),
+    *_province_datasets(),
 )
 
 #: File names of the raw datasets the build turns into processed tables.

@@ -599,6 +599,16 @@ def un_regions_schema() -> pa.DataFrameSchema:
     )
 
 
+def text_table_schema(name: str, columns: Iterable[str]) -> pa.DataFrameSchema:
+    """A raw table whose domain rules live in the module that reads it (the province files,
+    :mod:`egovanalysis.ingest.provinces`): its columns, and the safety checks of every text cell."""
+    return pa.DataFrameSchema(
+        {**{column: text_column(required=False) for column in columns}, LINE: _line_column()},
+        strict=True,
+        name=name,
+    )
+
+
 # --------------------------------------------------------------------------------------------------------
 # Processed tables
 # --------------------------------------------------------------------------------------------------------
