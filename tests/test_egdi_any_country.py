@@ -282,7 +282,7 @@ def test_notebook_tells_brazils_story_against_south_america(runs: dict[str, nbfo
     assert "Brazil ranked 41 of 173 in 2003 and 50 of 193 in 2024" in text
     assert "Among the 12 member states of South America, Brazil was 3rd of 11 in 2003 and 4th of 12 in " \
         "2024" in text
-    assert "No stated EGDI goals are recorded for Brazil: the goals in the data are Viet Nam's." in text
+    assert "No stated EGDI goals are recorded for Brazil. The goals in the data are Viet Nam's." in text
     assert "The press figures in the data are about Viet Nam, not Brazil: nothing to check." in text
     assert "Viet Nam ranked" not in text
     headlines = {record["label"]: record["value"] for record in read_headlines(runs["bra"])}

@@ -97,7 +97,7 @@ def test_goals_text_for_viet_nam_and_another_country(panel: pd.DataFrame) -> Non
     assert "they conflict" in text and "the 2024 rank is the standing at the deadline" in text
     empty = egdi_story.goal_distance(egdi_story.select(panel, "BRA"), observations, "BRA")
     assert texts.goals_text(empty, "Brazil", "Viet Nam") == (
-        "No stated EGDI goals are recorded for Brazil: the goals in the data are Viet Nam's."
+        "No stated EGDI goals are recorded for Brazil. The goals in the data are Viet Nam's."
     )
 
 

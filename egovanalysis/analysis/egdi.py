@@ -98,10 +98,10 @@ def _names(panel: pd.DataFrame) -> dict[str, str]:
 
 def country_name(rows: pd.DataFrame, code: str) -> str:
     """The name of ``code`` in the latest survey of ``rows`` (a panel or a selection) that lists it."""
-    names = rows.loc[rows["iso3"] == code].sort_values("survey_year")["country"]
-    if names.empty:
+    own = rows["iso3"] == code
+    if not own.any():
         raise SelectionError(f"{code} has no row here; the rows hold {sorted(rows['iso3'].unique())}")
-    return str(names.iloc[-1])
+    return str(rows.loc[rows.loc[own, "survey_year"].idxmax(), "country"])
 
 
 def _pycountry_code(text: str) -> str:
@@ -149,9 +149,9 @@ def resolve_country(panel: pd.DataFrame, code: str, role: str = "country") -> st
     panel holds and lists near matches ("did you mean").
     """
     wanted = str(code).strip().upper()
-    names = _names(panel)
-    if wanted in names:
+    if (panel["iso3"] == wanted).any():
         return wanted
+    names = _names(panel)
     suggestions = near_matches(panel, str(code))
     hint = (
         "did you mean " + ", ".join(f"{match} ({names[match]})" for match in suggestions) + "?"

@@ -227,8 +227,8 @@ def goals_text(goals: pd.DataFrame, name: str, described: str) -> str:
     or a plain statement that the data records none for ``name`` (``described``: whom the reported
     figures describe)."""
     if goals.empty:
-        whose = "" if described == name else f": the goals in the data are {described}'s"
-        return f"No stated EGDI goals are recorded for {name}{whose}."
+        whose = "" if described == name else f" The goals in the data are {described}'s."
+        return f"No stated EGDI goals are recorded for {name}.{whose}"
     listed = [f"{row.goal} by {row.deadline:%d %b %Y} ({row.publisher}, {row.published})"
               for row in goals.itertuples(index=False)]
     plural = "s" if len(goals) != 1 else ""
