@@ -287,7 +287,8 @@ def test_notebook_tells_brazils_story_against_south_america(runs: dict[str, nbfo
     assert "Viet Nam ranked" not in text
     headlines = {record["label"]: record["value"] for record in read_headlines(runs["bra"])}
     assert headlines == {"Brazil: EGDI rank 2024": 50, "Brazil: EGDI percentile 2024": 74.5,
-                         "Brazil: position in South America 2024": 4}
+                         "Brazil: position in South America 2024": 4,
+                         "Brazil: places moved up in the EGDI rank, 2022-2024": -1}  # 49 -> 50
 
 
 def test_notebook_tells_south_sudans_story_from_2012(runs: dict[str, nbformat.NotebookNode]) -> None:
