@@ -62,8 +62,8 @@ class DataValidationError(EgovError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the raw data:\n{lines}{tail}")
 
 
-class EgdiLoadError(EgovError, ValueError):
-    """A UN EGDI export cannot be read as documented; the message names file, line, column and value."""
+class EgdiLoadError(DataValidationError, ValueError):
+    """UN EGDI exports cannot be read as documented; carries every problem as a :class:`DataIssue`."""
 
 
 class FigureParseError(EgovError, ValueError):

@@ -29,6 +29,19 @@ def panel() -> pd.DataFrame:
     return egdi_story.load_panel()
 
 
+def _listed_unranked(panel: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The panel plus a row for ``code`` in every survey that does not rank it, as the UN files list such a
+    country (scores of 0, no rank): the story must read the same whether such rows are there or not."""
+    own = panel[panel["iso3"] == code]
+    missing = sorted(set(panel["survey_year"]) - set(own["survey_year"]))
+    template = own.iloc[[0] * len(missing)].reset_index(drop=True)
+    scores = dict.fromkeys(["egdi", "osi", "hci", "tii", "epi", "percentile"], 0.0)
+    counts = panel.groupby("survey_year")["n_ranked"].first()
+    filler = template.assign(survey_year=missing, n_ranked=counts.loc[missing].to_numpy(), egdi_rank=pd.NA,
+                             subregion_position=pd.NA, **scores)
+    return pd.concat([panel, filler], ignore_index=True)
+
+
 def _ranked(panel: pd.DataFrame, code: str) -> pd.DataFrame:
     """The country's ranked surveys, read straight from the panel (independently of the code under test)."""
     own = panel[(panel["iso3"] == code) & panel["egdi_rank"].notna()]
@@ -104,9 +117,10 @@ def test_no_sub_region_column_asks_for_explicit_peers(panel: pd.DataFrame) -> No
 def test_coverage_names_the_surveys_without_a_rank(
     panel: pd.DataFrame, code: str, unranked: list[int], starts: int | None
 ) -> None:
-    for frame in (panel, panel[panel["egdi_rank"].notna()]):  # unranked rows listed, or left out
+    for frame, listed in ((panel, False), (_listed_unranked(panel, code), True)):  # rows left out, or listed
         table = egdi_story.coverage(frame, code)
         assert table["survey_year"][~table["ranked"]].tolist() == unranked
+        assert table["listed"].all() == (listed or not unranked)
         assert len(table) == 12 and table["ranked"].sum() == len(_ranked(panel, code))
         name = egdi_story.country_name(panel, code)
         text = texts.coverage_text(table, name)
@@ -120,21 +134,29 @@ def test_coverage_names_the_surveys_without_a_rank(
         assert (f"its story starts in {starts}" in text) == (starts is not None)
 
 
-def test_unranked_surveys_are_gaps_not_zeros(panel: pd.DataFrame) -> None:
-    rows = egdi_story.select(panel, "SSD")
+@pytest.mark.parametrize("listed", [False, True])
+def test_unranked_surveys_are_gaps_not_zeros(panel: pd.DataFrame, listed: bool) -> None:
+    frame = _listed_unranked(panel, "SSD") if listed else panel
+    rows = egdi_story.select(frame, "SSD")
     story = egdi_story.country_story(rows, "SSD")
     assert story.index.tolist() == [2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024]
-    assert story.loc[:2010, ["egdi", "osi", "percentile"]].isna().all().all()  # the UN file has 0 there
+    assert story.loc[:2010, ["egdi", "osi", "percentile"]].isna().all().all()  # not the zeros of the UN file
     assert story.loc[:2010, "group_position"].isna().all() and not story.loc[:2010, "ranked"].any()
     assert story.loc[2012, "egdi_rank"] == 175 and story.loc[2012, "group_ranked"] == 18
     assert egdi_story.pillar_table(rows, "SSD").index.min() == 2012
     percentiles = egdi_story.percentiles_table(rows)
     assert pd.isna(percentiles.loc[2010, "South Sudan"]) and percentiles.loc[2012, "South Sudan"] > 0
+    assert texts.trajectory_text(rows, "SSD").startswith("South Sudan ranked 175 of 190 in 2012")
 
 
 def test_no_ranked_survey_after_start_year_is_a_clear_error(panel: pd.DataFrame) -> None:
+    early = panel[panel["survey_year"] <= 2010]
+    with pytest.raises(SelectionError, match=r"SSD \(South Sudan\) is not in it"):
+        egdi_story.select(early, "SSD")  # a panel of ranked rows only has no row for it
+    unranked = panel[(panel["iso3"] == "SSD") & (panel["survey_year"] == 2012)].assign(
+        survey_year=2010, egdi_rank=pd.NA)  # a panel that lists it unranked
     with pytest.raises(SelectionError, match=r"SSD has no EGDI rank in any survey from 2003 on; no survey"):
-        egdi_story.select(panel[panel["survey_year"] <= 2010], "SSD")
+        egdi_story.select(pd.concat([early, unranked], ignore_index=True), "SSD")
     with pytest.raises(SelectionError, match=r"from 2026 on; it is ranked in \[2012, .*, 2024\]: choose an"):
         egdi_story.select(panel, "SSD", start_year=2026)
     # a start after the gap is fine

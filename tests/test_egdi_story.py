@@ -12,7 +12,7 @@ from egovanalysis.analysis import egdi as egdi_story
 from egovanalysis.conventions import FOCUS_COUNTRY
 from egovanalysis.data import load_observations
 from egovanalysis.errors import EgovError, SelectionError
-from egovanalysis.ingest.un_panel import SEA_ISO3
+from egovanalysis.ingest.egdi_panel import SEA_ISO3
 from egovanalysis.reporting import texts
 from egovanalysis.reporting.formatting import ordinal
 

@@ -29,7 +29,7 @@ import pycountry
 from egovanalysis import data
 from egovanalysis.conventions import FOCUS_COUNTRY, SURVEY_EVERY_YEARS
 from egovanalysis.errors import SelectionError
-from egovanalysis.ingest.un_panel import compute_sea_positions, panel_from_exports
+from egovanalysis.ingest.egdi_panel import compute_sea_positions, panel_from_exports
 
 __all__ = [
     "EGDI_SOURCE_ID",

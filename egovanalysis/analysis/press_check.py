@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from egovanalysis.conventions import FOCUS_COUNTRY
-from egovanalysis.ingest.un_panel import ASEAN10_ISO3, compute_sea_positions, load_surveys
+from egovanalysis.ingest.egdi_panel import ASEAN10_ISO3, compute_sea_positions, load_surveys
 
 __all__ = ["PRESS_INDICATORS", "crosscheck_press_ranks"]
 

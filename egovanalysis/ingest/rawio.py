@@ -49,13 +49,12 @@ def read_raw_csv(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     later by the schema, which knows the file's contract.
     """
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
+        problem = "is a folder, not a file" if path.is_dir() else "file not found"
+        if path.exists() and not path.is_dir():
+            problem = "is not a regular file"
         raise DataValidationError(
-            [
-                DataIssue(
-                    path, None, None, None, "file not found", "restore it from git (git checkout -- FILE)"
-                )
-            ]
+            [DataIssue(path, None, None, None, problem, f"restore it from git (git checkout -- {path.name})")]
         )
     text = _decode(path)
     if not text.strip():
