@@ -149,6 +149,22 @@ def test_unranked_surveys_are_gaps_not_zeros(panel: pd.DataFrame, listed: bool) 
     assert texts.trajectory_text(rows, "SSD").startswith("South Sudan ranked 175 of 190 in 2012")
 
 
+def test_a_survey_that_ranks_no_one_of_the_group_stays_a_gap(panel: pd.DataFrame) -> None:
+    rows = egdi_story.select(panel, "NRU")
+    assert 2008 not in set(rows["survey_year"])  # no state of Micronesia was ranked in 2008
+    coverage = egdi_story.coverage(panel, "NRU")
+    surveys = coverage["survey_year"]
+    story = egdi_story.country_story(rows, "NRU", coverage)
+    assert len(story) == 12 and story.loc[[2008, 2010], "ranked"].tolist() == [False, False]
+    assert story.loc[[2005, 2008, 2010], "n_ranked"].tolist() == [179, 182, 183]  # the survey's own counts
+    assert story.loc[[2008, 2010], "group_ranked"].tolist() == [0, 1]
+    assert str(story["n_ranked"].dtype) == "Int64" and story["egdi_rank"].isna().sum() == 2
+    positions = egdi_story.positions_table(rows, surveys)
+    assert positions.loc[2008].isna().all() and positions.loc[2010].notna().tolist() == [
+        code == "PLW" for code in positions.columns]  # only Palau was ranked in 2010
+    assert egdi_story.percentiles_table(rows, surveys).loc[2008].isna().all()
+
+
 def test_no_ranked_survey_after_start_year_is_a_clear_error(panel: pd.DataFrame) -> None:
     early = panel[panel["survey_year"] <= 2010]
     with pytest.raises(SelectionError, match=r"SSD \(South Sudan\) is not in it"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,25 +290,44 @@ def coverage(panel: pd.DataFrame, country: str, start_year: int = 2003) -> pd.Da
     return table[["survey_year", "ranked", "egdi_rank", "n_ranked", "listed"]].reset_index(drop=True)
 
 
-def country_story(rows: pd.DataFrame, country: str) -> pd.DataFrame:
-    """The country's row for every survey in ``rows``, indexed by ``survey_year``.
+def _survey_years(rows: pd.DataFrame, surveys: Iterable[int] | None) -> list[int]:
+    """``surveys`` (e.g. ``coverage(...)["survey_year"]``) or, by default, the surveys present in ``rows``.
 
-    Scores, ranks and positions are blank (NA) in the surveys where it was not ranked (an EGDI of 0 in the
-    UN file is not a score), so charts show a gap there instead of a zero; ``ranked`` says which.
+    Passing them matters when no selected country was ranked in some survey (Micronesia in 2008): that
+    survey has no row, yet it must show as a gap, not vanish.
     """
-    years = sorted(rows["survey_year"].unique())
+    return sorted({int(year) for year in (rows["survey_year"] if surveys is None else surveys)})
+
+
+def country_story(rows: pd.DataFrame, country: str, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The country's row for every survey, indexed by ``survey_year``.
+
+    The surveys are those of ``coverage`` (the table of :func:`coverage`, whose ``n_ranked`` also fills the
+    surveys the selection has no row for) or, by default, those in ``rows``. Scores, ranks and positions are
+    blank (NA) in the surveys where the country was not ranked (an EGDI of 0 in the UN file is not a score),
+    so charts show a gap there instead of a zero; ``ranked`` says which. The counts of a survey
+    (``n_ranked``, ``group_ranked``, ``region_ranked``) are given in every survey the rows hold.
+    """
+    years = _survey_years(rows, None if coverage is None else coverage["survey_year"])
     own = rows.loc[rows["iso3"] == country].set_index("survey_year").reindex(years)
     own.index.name = "survey_year"
     own["ranked"] = own["egdi_rank"].notna()
-    # Facts about the country in that survey; the counts (n_ranked, group_ranked...) describe the survey.
+    counts = [column for column in ("n_ranked", "group_ranked", "region_ranked") if column in rows.columns]
+    # Facts about the country in that survey; the counts describe the survey and are kept.
     facts = [column for column in own.columns
-             if column not in ("iso3", "country", "region", "subregion", "n_ranked", "ranked")
-             and not column.endswith("_ranked")]
+             if column not in ("iso3", "country", "region", "subregion", "ranked", *counts)]
     own[facts] = own[facts].astype("object").where(own["ranked"], pd.NA)
     for column in facts:
         own[column] = pd.to_numeric(own[column])
-        if column.endswith(("_rank", "_position", "_ranked")):
+        if column.endswith(("_rank", "_position")):
             own[column] = own[column].astype("Int64")
+    per_survey = rows.groupby("survey_year")[counts].first().reindex(years)
+    if coverage is not None:
+        per_survey["n_ranked"] = coverage.set_index("survey_year")["n_ranked"].reindex(years)
+    if "group_ranked" in per_survey:  # a survey without a row ranks no one of the group
+        per_survey["group_ranked"] = per_survey["group_ranked"].fillna(0)
+    for column in counts:
+        own[column] = per_survey[column].astype("Int64")
     own["iso3"] = country
     return own
 
@@ -319,15 +339,19 @@ def pillar_table(rows: pd.DataFrame, country: str) -> pd.DataFrame:
     return own.loc[own["ranked"], columns]
 
 
-def positions_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Position among the selected countries, one row per survey and one column per country."""
-    return rows.pivot(index="survey_year", columns="iso3", values="group_position")
+def positions_table(rows: pd.DataFrame, surveys: Iterable[int] | None = None) -> pd.DataFrame:
+    """Position among the selected countries, one row per survey (``surveys``, default those in ``rows``)
+    and one column per country; NA where unranked."""
+    table = rows.pivot(index="survey_year", columns="iso3", values="group_position")
+    return table.reindex(_survey_years(rows, surveys)).astype("Int64")
 
 
-def percentiles_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """EGDI percentile of each selected country (columns: names), one row per survey; NA where unranked."""
+def percentiles_table(rows: pd.DataFrame, surveys: Iterable[int] | None = None) -> pd.DataFrame:
+    """EGDI percentile of each selected country (columns: names), one row per survey (``surveys``, default
+    those in ``rows``); NA where unranked."""
     table = rows.pivot(index="survey_year", columns="country", values="percentile")
-    return table.where(rows.pivot(index="survey_year", columns="country", values="egdi_rank").notna())
+    table = table.where(rows.pivot(index="survey_year", columns="country", values="egdi_rank").notna())
+    return table.reindex(_survey_years(rows, surveys))
 
 
 # --------------------------------------------------------------------------------------------------------
