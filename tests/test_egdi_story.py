@@ -117,6 +117,8 @@ def test_press_text(panel: pd.DataFrame) -> None:
     assert texts.press_text(None, "Brazil", "Viet Nam") == (
         "The press figures in the data are about Viet Nam, not Brazil: nothing to check."
     )
+    with pytest.raises(SelectionError, match="press figures in the data are about VNM, not BRA"):
+        crosscheck_press_ranks(load_observations(), panel, country="BRA")
     press = crosscheck_press_ranks(load_observations(), panel, country="VNM")
     assert texts.press_text(press, "Viet Nam", "Viet Nam") == f"{len(press)} of {len(press)} press figures " \
         "agree with the UN data."
