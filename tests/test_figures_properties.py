@@ -123,7 +123,9 @@ RANK_STYLES = [
 @given(data=st.data(), rank=st.integers(min_value=1, max_value=999), style=st.sampled_from(RANK_STYLES))
 def test_ranks_round_trip(data: st.DataObject, rank: int, style: tuple[str, bool]) -> None:
     # A denominator is at least the rank and not a year (1900-2100): "5th in 2020" is a rank and a year.
-    out_of = data.draw(st.integers(min_value=rank, max_value=1899) | st.integers(min_value=2101, max_value=9999))
+    out_of = data.draw(
+        st.integers(min_value=rank, max_value=1899) | st.integers(min_value=2101, max_value=9999)
+    )
     template, has_out_of = style
     text = template.format(r=rank, n=out_of)
     fig = parse_figure(text, "en" if text.isascii() else "vi")

@@ -63,7 +63,6 @@ currencies other than VND and USD, counts with their totals (``63/63``, ``43 out
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import unicodedata
@@ -262,7 +261,11 @@ _VI_SCALE = (
 _SCALE = f"(?:{_EN_SCALE}|{_VI_SCALE})"
 
 # Tokens of a number: digits, words (scale words split off glued words), symbols.
-_DIGITS = r"[0-9]{1,3}(?: [0-9]{3})+(?![0-9])(?:[.,][0-9]+)?|[0-9]+\.\ [0-9]{1,2}(?![0-9.,])|[0-9]+(?:[.,][0-9]+)*|[.,][0-9]+"
+_DIGITS = (
+    r"[0-9]{1,3}(?: [0-9]{3})+(?![0-9])(?:[.,][0-9]+)?"  # space grouping: 1 234 567
+    r"|[0-9]+\.\ [0-9]{1,2}(?![0-9.,])"  # a decimal point followed by a space ("4. 5"), as scraped
+    r"|[0-9]+(?:[.,][0-9]+)*|[.,][0-9]+"
+)
 _TOK_RE = re.compile(
     rf"\s?(?:(?P<d>{_DIGITS})"
     rf"|(?P<w>hundred(?:th)?|{_EN_SCALE}(?:th)?|{_VI_SCALE}|{_L}+)"
@@ -303,6 +306,8 @@ _TRAIL_QUAL_RE = re.compile(
     rf"|(?:,?\s(?:{_L}+\s)?)(?:or|and|hoặc)\s(?P<tq>more|greater|above|higher|over|less|fewer|below|lower"
     rf"|under|equal|older|up|upwards)(?:\s(?:than|to))?{_NA}"
     rf"|\s(?P<tql>at\sleast|at\smost|upwards|or\sso|trở\slên|trở\sxuống){_NA})"
+    # not "18 million workdays or over VND 6.3 trillion": there "or over" qualifies the next figure
+    r"(?!\s?(?:vnd|vnđ|usd|us\s?\$|u\.s\.|\$|đ|[0-9]))"
 )
 _TRAIL_MEANING = {
     "more": "up", "greater": "up", "above": "up", "higher": "up", "over": "up", "older": "up", "up": "up",
@@ -331,11 +336,53 @@ _RANK_VERB_RE = re.compile(
 )
 _RANK_NOUN_AFTER_RE = re.compile(rf"\s(?:place|position|spot|rank|ranking){_NA}")
 _PRONOUN_BEFORE = frozenset(
-    "which the this that each every any no a an such only someone anyone everyone another".split()
+    [
+        "which",
+        "the",
+        "this",
+        "that",
+        "each",
+        "every",
+        "any",
+        "no",
+        "a",
+        "an",
+        "such",
+        "only",
+        "someone",
+        "anyone",
+        "everyone",
+        "another",
+    ]
 )
 _PRONOUN_AFTER = frozenset(
-    "of another is was has had does did can will would should may must who that which to you i we they "
-    "and or by".split()
+    [
+        "of",
+        "another",
+        "is",
+        "was",
+        "has",
+        "had",
+        "does",
+        "did",
+        "can",
+        "will",
+        "would",
+        "should",
+        "may",
+        "must",
+        "who",
+        "that",
+        "which",
+        "to",
+        "you",
+        "i",
+        "we",
+        "they",
+        "and",
+        "or",
+        "by",
+    ]
 )
 _LAST_WORD_RE = re.compile(rf"({_L}+)\s?\Z")
 _FIRST_WORD_RE = re.compile(rf"\s({_L}+)")
@@ -465,7 +512,7 @@ class _WordNumber:
                 act = self._take_word(m)
             if act == _STOP:
                 break
-            if act == _HOLD or act == _SELF:
+            if act in (_HOLD, _SELF):
                 continue
             self.end = m.end()
             self.ntok += 1
@@ -586,7 +633,11 @@ class _WordNumber:
         if self.prev is not None:
             return _STOP
         nxt = _TOK_RE.match(self.s, m.end())
-        if nxt is None or nxt.lastgroup != "w" or _LEX.get(nxt.group("w"), ("",))[0] not in (_H, _B, _OH, _OB):
+        if (
+            nxt is None
+            or nxt.lastgroup != "w"
+            or _LEX.get(nxt.group("w"), ("",))[0] not in (_H, _B, _OH, _OB)
+        ):
             return _STOP
         self.cur = 1.0
         return _NEXT
@@ -922,14 +973,22 @@ def _check_word_number(s: str, start: int, num: _Num, pre: _Pre, leftover: str) 
         return
     word = s[start : num.end]
     if num.ordinal:
-        if pre.rank or _RANK_VERB_RE.search(leftover[-_CONTEXT_WINDOW:]) or _RANK_NOUN_AFTER_RE.match(s, num.end):
+        if (
+            pre.rank
+            or _RANK_VERB_RE.search(leftover[-_CONTEXT_WINDOW:])
+            or _RANK_NOUN_AFTER_RE.match(s, num.end)
+        ):
             return
         raise _Fail("an ordinal word with no ranking cue ('ranked sixth', 'second place' are ranks)")
     if word != "one" or num.ntok != 1:
         return
     last = _LAST_WORD_RE.search(leftover)
     nxt = _FIRST_WORD_RE.match(s, num.end)
-    if (last is not None and last.group(1) in _PRONOUN_BEFORE) or nxt is None or nxt.group(1) in _PRONOUN_AFTER:
+    if (
+        (last is not None and last.group(1) in _PRONOUN_BEFORE)
+        or nxt is None
+        or nxt.group(1) in _PRONOUN_AFTER
+    ):
         raise _Fail("no number ('one' here is a pronoun or an article)")
 
 
@@ -941,8 +1000,14 @@ def _unit(num: _Num, pre: _Pre, tail: _Tail, s: str) -> str | None:
             raise _Fail("two currencies")
         currency = tail.currency
     percent = pre.percent or tail.percent
-    rank = num.ordinal or tail.out_of is not None or (
-        pre.rank is not None and not nf.places_after(s, num.end) and not _counts_ranked(pre.rank, s, num.end)
+    rank = (
+        num.ordinal
+        or tail.out_of is not None
+        or (
+            pre.rank is not None
+            and not nf.places_after(s, num.end)
+            and not _counts_ranked(pre.rank, s, num.end)
+        )
     )
     if rank:
         if currency or percent or tail.times:
@@ -960,7 +1025,7 @@ def _unit(num: _Num, pre: _Pre, tail: _Tail, s: str) -> str | None:
 
 
 def _counts_ranked(rank_cue: str, s: str, end: int) -> bool:
-    """"the ranking of 63 provinces", "bảng xếp hạng 63 tỉnh": after a rank word with no ordinal marker,
+    """ "the ranking of 63 provinces", "bảng xếp hạng 63 tỉnh": after a rank word with no ordinal marker,
     a number followed by what is ranked counts the entities ranked; it is not a rank."""
     return not rank_cue.endswith(("thứ", "số", "top", "tốp")) and nf.ranked_entities_after(s, end)
 
@@ -974,7 +1039,12 @@ def _check_bare_number(
         return
     if cue is Cue.LABEL:
         raise _Fail(cue.value)
-    if pre.nolabel and pre.rank is None and tail.out_of is None and (leftover or not pre.nolabel.startswith("no")):
+    if (
+        pre.nolabel
+        and pre.rank is None
+        and tail.out_of is None
+        and (leftover or not pre.nolabel.startswith("no"))
+    ):
         raise _Fail(Cue.NUMBER_LABEL.value)
     if (
         pre.qualifier is None
@@ -1046,9 +1116,14 @@ def _read_at(
         value = -value
     qualifier = _qualifier(pre, tail)
     lower, upper = _bounds(value, qualifier)
+    first = wstart + pre.start if window else start
+    if pre.rank is not None and unit != "rank" and pre.qualifier is None and pre.currency is None:
+        first = start  # "the ranking of 63 provinces": the rank word did not make a rank
+    while first < start and s[first] in " \n":
+        first += 1
     return FigureReading(
-        value, unit, qualifier, lower, upper, tail.out_of if unit == "rank" else None,
-        wstart + pre.start if window else start, tail.end, start, num.end,
+        value, unit, qualifier, lower, upper, tail.out_of if unit == "rank" else None, first, tail.end, start,
+        num.end,
     )  # fmt: skip
 
 
@@ -1123,7 +1198,8 @@ def parse_figure(text: str, lang: str = "en") -> Figure:
         raise FigureParseError(f"cannot parse a figure from {_quote(text)}: {why}")
     if len(text) > MAX_PHRASE_CHARS:
         raise FigureParseError(
-            f"cannot parse a figure from {text[:60]!r}... ({len(text):,} characters): a figure phrase is a few "
+            f"cannot parse a figure from {text[:60]!r}... ({len(text):,} characters): a figure phrase is a "
+            "few "
             f"words, at most {MAX_PHRASE_CHARS:,} characters; use extract_figures for whole texts"
         )
     try:
@@ -1183,7 +1259,9 @@ def _hashable_cells(texts: object) -> object:
 
 def _parse_cell(text: object, lang: str) -> Figure:
     if isinstance(text, _NotText):
-        raise FigureParseError(f"cannot parse a figure from {text!r}: not a text but a {type(text.value).__name__}")
+        raise FigureParseError(
+            f"cannot parse a figure from {text!r}: not a text but a {type(text.value).__name__}"
+        )
     return parse_figure(text, lang)  # type: ignore[arg-type]
 
 

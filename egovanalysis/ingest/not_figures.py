@@ -100,18 +100,103 @@ _SEQUENCE_NOUNS_EN_LATER = (
 
 #: Counted nouns that make a four-digit number a count rather than a year ("2019 accounts").
 COUNTED_NOUNS: frozenset[str] = frozenset(
-    """people persons citizens residents users accounts visits visitors accesses services procedures
-    dossiers documents records applications transactions payments calls businesses enterprises firms
-    companies households families members agencies units ministries localities provinces communes
-    districts officials employees workers students schools hospitals cases products platforms systems
-    người tài khoản lượt hồ sơ dịch vụ thủ tục giao dịch doanh nghiệp cơ quan đơn vị hộ gia đình
-    xã huyện tỉnh bộ cán bộ học sinh trường bệnh viện sản phẩm nền tảng hệ thống cuộc gọi phản ánh
-    văn bản""".split()
+    [
+        "people",
+        "persons",
+        "citizens",
+        "residents",
+        "users",
+        "accounts",
+        "visits",
+        "visitors",
+        "accesses",
+        "services",
+        "procedures",
+        "dossiers",
+        "documents",
+        "records",
+        "applications",
+        "transactions",
+        "payments",
+        "calls",
+        "businesses",
+        "enterprises",
+        "firms",
+        "companies",
+        "households",
+        "families",
+        "members",
+        "agencies",
+        "units",
+        "ministries",
+        "localities",
+        "provinces",
+        "communes",
+        "districts",
+        "officials",
+        "employees",
+        "workers",
+        "students",
+        "schools",
+        "hospitals",
+        "cases",
+        "products",
+        "platforms",
+        "systems",
+        "người",
+        "tài",
+        "khoản",
+        "lượt",
+        "hồ",
+        "sơ",
+        "dịch",
+        "vụ",
+        "thủ",
+        "tục",
+        "giao",
+        "dịch",
+        "doanh",
+        "nghiệp",
+        "cơ",
+        "quan",
+        "đơn",
+        "vị",
+        "hộ",
+        "gia",
+        "đình",
+        "xã",
+        "huyện",
+        "tỉnh",
+        "bộ",
+        "cán",
+        "bộ",
+        "học",
+        "sinh",
+        "trường",
+        "bệnh",
+        "viện",
+        "sản",
+        "phẩm",
+        "nền",
+        "tảng",
+        "hệ",
+        "thống",
+        "cuộc",
+        "gọi",
+        "phản",
+        "ánh",
+        "văn",
+        "bản",
+    ]
 )
 
 
 def _alt(words: tuple[str, ...]) -> str:
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(words, key=len, reverse=True)) + ")"
+    return (
+        "(?:"
+        + "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(words, key=len, reverse=True))
+        + ")"
+    )
 
 
 # Text before the number. Each alternative ends at the end of the window (\Z), after at most one space.
@@ -172,6 +257,7 @@ _AFTER_GROUPS: dict[str, Cue] = {
 }
 _RANGE_AFTER_RE = re.compile(r"\s?[-–]\s?[0-9]")
 _YEAR_RANGE_AFTER_RE = re.compile(r"\s?[-–]\s?(?:19|20)[0-9]{2}(?![0-9])")
+_FIRST_LAST_RE = re.compile(rf"{_NB}(?:the\s)?(?:first|last)\s?\Z")
 _PERIOD_NOUN_AFTER_RE = re.compile(rf"\s(?:months?|quarters?|weeks?){_NA}")
 _SEQUENCE_AFTER_RE = re.compile(
     rf"\s{_alt(_SEQUENCE_NOUNS_EN_NEXT)}{_NA}"
@@ -183,6 +269,7 @@ _LIST_AFTER_RE = re.compile(rf"(?:\.[0-9]+)*[.)]\s{_L}|\s?:\s|\s?:\Z|[.)]\Z")
 _DATE_SHAPE_RE = re.compile(
     r"(?:[0-9]{1,2}([./-])[0-9]{1,2}\1[0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])"
 )
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 _DAY_MONTH_RE = re.compile(r"(?:[0-9]{1,2})/(?:[0-9]{1,2})(?![0-9.,/])")
 _WORD_AFTER_RE = re.compile(rf"\s({_L}+(?:\s{_L}+)?)")
 
@@ -217,9 +304,7 @@ def after_cue(s: str, pos: int, token: str = "", before: str = "") -> Cue | None
         if m.lastgroup == "ampm":  # "9 am"; "PM" is also the Prime Minister, so only after an hour
             return Cue.TIME if token.isdigit() and int(token) <= 12 else None
         return _AFTER_GROUPS[m.lastgroup]  # type: ignore[index]
-    if before and re.search(rf"{_NB}(?:the\s)?(?:first|last)\s?\Z", before) and _PERIOD_NOUN_AFTER_RE.match(
-        s, pos
-    ):
+    if before and _FIRST_LAST_RE.search(before) and _PERIOD_NOUN_AFTER_RE.match(s, pos):
         return Cue.PERIOD
     return None
 
@@ -233,10 +318,8 @@ def shape_cue(s: str, start: int, line_start: bool) -> Cue | None:
     if _DATE_SHAPE_RE.match(s, start):
         return Cue.DATE
     if line_start:
-        end = start
-        while end < len(s) and s[end].isdigit():
-            end += 1
-        if end > start and _LIST_AFTER_RE.match(s, end):
+        digits = _DIGIT_RUN_RE.match(s, start)
+        if digits is not None and _LIST_AFTER_RE.match(s, digits.end()):
             return Cue.LIST
     return None
 
@@ -247,7 +330,8 @@ def day_month(s: str, start: int) -> bool:
 
 
 def sequence_after(s: str, pos: int) -> bool:
-    """Whether an ordinal ending at ``pos`` numbers an occurrence ("11th year", "4th Industrial Revolution")."""
+    """Whether an ordinal ending at ``pos`` numbers an occurrence ("11th year", "the 4th Industrial
+    Revolution")."""
     return _SEQUENCE_AFTER_RE.match(s, pos) is not None
 
 

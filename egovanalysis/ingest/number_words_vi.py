@@ -57,7 +57,8 @@ _BLOCK_BEFORE_LONE = frozenset({"mỗi", "hằng", "hàng"})
 _MAX_RUN_WORDS = 16  # a longer run of number words is not one number; keeps the scan linear
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _CANDIDATE_RE = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(sorted(set(UNITS) | set(OTHER) | set(ORDINAL_AFTER_THU), key=len, reverse=True))
+    r"(?<![^\W\d_])(?:"
+    + "|".join(sorted(set(UNITS) | set(OTHER) | set(ORDINAL_AFTER_THU), key=len, reverse=True))
     + r")(?![^\W\d_])"
 )
 _HAS_DIGIT = re.compile(r"\d").search
@@ -153,7 +154,10 @@ def iter_number_runs(text: str, start: int = 0, end: int | None = None) -> Itera
     costs only the text up to it)."""
     if not _CANDIDATE_RE.search(text, start, len(text) if end is None else end):
         return  # no number word at all: skip the word-by-word scan
-    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, start, len(text) if end is None else end)]
+    words = [
+        (m.start(), m.end(), m.group())
+        for m in _WORD_RE.finditer(text, start, len(text) if end is None else end)
+    ]
     i, n = 0, len(words)
     while i < n:
         prev = words[i - 1][2] if i else ""
