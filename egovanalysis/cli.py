@@ -103,9 +103,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             write_text_atomic(out, drafts.to_csv_text(rows))
         _print_extracted(args.file, lang, figures, rows)
         if out is not None and rows is not None:
-            print(
-                f"\nwrote {len(rows)} draft row(s) to {out}: review them, then add them to reported_figures.csv"
-            )
+            print(f"\nwrote {len(rows)} draft row(s) to {out}: review, then add them to reported_figures.csv")
     except UnicodeDecodeError as error:
         print(f"error: {args.file} is not UTF-8 text ({error.reason}, byte {error.start})", file=sys.stderr)
         return 1
