@@ -244,7 +244,9 @@ _PRE_RE = re.compile(
     rf"(?P<pof>{_NB}per\s?cent(?:age)?s?\sof\s?|{_NB}percent(?:age)?s?\sof\s?)?"
     rf"(?:(?:{_CUR_PRE})[\s:]?)?"
     r"(?P<paren>\(\s?)?"
-    rf"(?P<sign>(?<!{_L})[-+]|{_NB}minus\s?|{_NB}negative\s?|{_NB}âm\s?)?"
+    # A sign touches the number or its currency ("-5", "-$5"); "- $5" is a dash, as in a list of prices.
+    rf"(?P<sign>(?<!{_L})[-+](?=\Z|[$.,₫]|u\.?s|vnd|vnđ)|{_NB}minus\s?|{_NB}negative\s?|{_NB}âm\s?)?"
+    r"(?:-\s)?"
     r"(?:(?P<usd2>u\.?s\.?\s?\$|usd|\$)|(?P<vnd2>vnd|vnđ|₫))?\s?\Z"
 )
 _PRE_WINDOW = 96  # characters before a number the prefix grammar may span (its longest form is ~70)
@@ -305,7 +307,7 @@ _TRAIL_QUAL_RE = re.compile(
     r"\s?(?:(?P<plus>\+)"
     rf"|(?:,?\s(?:{_L}+\s)?)(?:or|and|hoặc)\s(?P<tq>more|greater|above|higher|over|less|fewer|below|lower"
     rf"|under|equal|older|up|upwards)(?:\s(?:than|to))?{_NA}"
-    rf"|\s(?P<tql>at\sleast|at\smost|upwards|or\sso|trở\slên|trở\sxuống){_NA})"
+    rf"|(?:\s{_L}+){{0,2}}\s(?P<tql>at\sleast|at\smost|upwards|or\sso|trở\slên|trở\sxuống){_NA})"
     # not "18 million workdays or over VND 6.3 trillion": there "or over" qualifies the next figure
     r"(?!\s?(?:vnd|vnđ|usd|us\s?\$|u\.s\.|\$|đ|[0-9]))"
 )
@@ -384,6 +386,7 @@ _PRONOUN_AFTER = frozenset(
         "by",
     ]
 )
+_NUMBER_AFTER_RE = re.compile(rf"\s(?:[0-9]|{_trie(nw.SECOND_NUMBER_WORDS | {'one'})}{_NA})")
 _LAST_WORD_RE = re.compile(rf"({_L}+)\s?\Z")
 _FIRST_WORD_RE = re.compile(rf"\s({_L}+)")
 _YEAR_CUE_RE = re.compile(
@@ -832,8 +835,8 @@ class _Num(NamedTuple):
 
 def _read_number(s: str, start: int, lang: str, vi_run: NumberRun | None) -> _Num:
     """Read the number at ``start``: Vietnamese number words, digits with scale words, or the full grammar."""
-    if vi_run is not None:
-        return _Num(float(vi_run.value), vi_run.end, False, 2, None, "", False)
+    if vi_run is not None:  # the digits it stands for, so "thứ hai" after "ngày" is a weekday as "thứ 2" is
+        return _Num(float(vi_run.value), vi_run.end, False, 2, None, str(vi_run.value), False)
     fm = _FAST_RE.match(s, start) if s[start].isdigit() or s[start] in ".," else None
     if fm is not None:
         nxt = _NEXT_RE.match(s, fm.end())
@@ -957,21 +960,26 @@ _CONTEXT_WINDOW = 48  # characters before a number that the not-a-figure cues lo
 # --------------------------------------------------------------------------------------------------
 
 
-def _context_cue(s: str, start: int, num: _Num, floor: int, line_start: bool) -> Cue | None:
-    """The first cue around the number that says what it is (a date, a document number ...)."""
-    cue = nf.shape_cue(s, start, line_start)
-    if cue is not None:
-        return cue
+def _context_cue(s: str, start: int, num: _Num, floor: int) -> Cue | None:
+    """What the words around the number say it is (a date, a document number ...): a cue that rules the
+    number out wins over one that depends on the rest of the figure (a label)."""
     before = s[max(floor, start - _CONTEXT_WINDOW) : start]
-    return nf.before_cue(before, num.token) or nf.after_cue(s, num.end, num.token, before)
+    cue_before = nf.before_cue(before, num.token)
+    if cue_before in _ALWAYS_NOT_A_FIGURE:
+        return cue_before
+    return nf.after_cue(s, num.end, num.token, before) or cue_before
 
 
 def _check_word_number(s: str, start: int, num: _Num, pre: _Pre, leftover: str) -> None:
     """A lone number *word* inside a sentence is often not a figure: "which one", "a second", "the first
     time". Accept ``one`` before a counted noun and an ordinal word only with a ranking cue."""
-    if not leftover or not s[start].isalpha():
+    if not s[start].isalpha():
         return
     word = s[start : num.end]
+    if word == "one" and (nxt := _FIRST_WORD_RE.match(s, num.end)) and nxt.group(1) in ("of", "another"):
+        raise _Fail("no number ('one of', 'one another' are not figures)")
+    if not leftover:
+        return
     if num.ordinal:
         if (
             pre.rank
@@ -1090,9 +1098,12 @@ def _read_at(
         leftover = ""  # a label ("Price:") is not a sentence around the figure
     elif wstart > floor and not leftover:
         leftover = s[floor:wstart].strip()
+    shape = nf.shape_cue(s, start, line_start)  # "31.12.2023", "1.1. Giới thiệu": before reading digits
+    if shape is not None:
+        raise _Fail(shape.value)
     num = _read_number(s, start, lang, vi_run)
     before = s[max(floor, start - _CONTEXT_WINDOW) : start]
-    cue = _context_cue(s, start, num, floor, line_start)
+    cue = _context_cue(s, start, num, floor)
     if cue in _ALWAYS_NOT_A_FIGURE:
         raise _Fail(cue.value)  # type: ignore[union-attr]
     if num.ordinal and nf.sequence_after(s, num.end):
@@ -1133,6 +1144,8 @@ def _first_number(s: str, lang: str) -> tuple[int, NumberRun | None]:
     dm = _DIGIT_RE.search(s)
     first = dm.start() if dm is not None else len(s)
     wm = _WORD_START_RE.search(s, 0, first)
+    if wm is not None and wm.group() in ("first", "last") and _NUMBER_AFTER_RE.match(s, wm.end()):
+        wm = _WORD_START_RE.search(s, wm.end(), first)  # "the first six months": the number is "six"
     if wm is not None:
         first = wm.start()
     if lang == "vi" and not s.isascii():
@@ -1247,7 +1260,7 @@ def _hashable_cells(texts: object) -> object:
     """The cells of ``texts`` with every unhashable one wrapped, so ``pandas.factorize`` accepts them."""
     import numpy as np
 
-    cells = np.asarray(texts, dtype=object)
+    cells = np.array(texts, dtype=object, copy=True)
     for i, cell in enumerate(cells):
         if not isinstance(cell, str | float | int | type(None)):
             try:

@@ -214,7 +214,7 @@ _BEFORE_RE = re.compile(
     rf"|(?P<label>{_NB}{_alt(LABEL_NOUNS)}[-\s]?(?:[0-9]+(?:[.,][0-9]+)?\s?(?:,|and|or|và|hoặc|-|–|to|đến)\s?)*\Z)"
     rf"|(?P<frequency>{_NB}(?:per|every|each|mỗi|hằng|once\severy|one\sin)\s?\Z)"
     rf"|(?P<fraction>{_NB}(?:half|a\sthird|one\sthird|a\squarter|one\squarter|two\sthirds|three\squarters"
-    rf"|nửa|một\snửa|phần\sba|phần\stư)\s(?:of\s)?(?:the\s)?\Z|{_NB}(?:half|nửa)\s?\Z)"
+    rf"|nửa|một\snửa|phần\sba|phần\stư)\s(?:of\s|số\s|của\s)?(?:the\s|các\s)?\Z|{_NB}(?:half|nửa)\s?\Z)"
     rf"|(?P<code>{_L}[-+_]\Z)"
     rf"|(?P<first>{_NB}(?:first|last)\s?\Z)"
 )
