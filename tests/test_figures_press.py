@@ -18,7 +18,9 @@ from egovanalysis.ingest import figure_parser
 from egovanalysis.ingest.figure_parser import MAX_PHRASE_CHARS, parse_figure, parse_figures
 
 
-def _is(text: str, lang: str, value: float, unit: str | None, qualifier: str | None = None, out_of=None) -> None:
+def _is(
+    text: str, lang: str, value: float, unit: str | None, qualifier: str | None = None, out_of=None
+) -> None:
     fig = parse_figure(text, lang)
     assert math.isclose(fig.value, value, rel_tol=1e-12), (text, fig)
     assert (fig.unit, fig.qualifier, fig.out_of) == (unit, qualifier, out_of), (text, fig)
@@ -307,7 +309,8 @@ def test_phrase_length_is_bounded_with_a_clear_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value", "unit"), [("５０％", 50, "%"), ("ＵＳ＄１２", 12, "USD"), ("hơn １.２００ hồ sơ", 1200, None)]
+    ("text", "value", "unit"),
+    [("５０％", 50, "%"), ("ＵＳ＄１２", 12, "USD"), ("hơn １.２００ hồ sơ", 1200, None)],
 )
 def test_full_width_digits_read_as_ascii(text: str, value: float, unit) -> None:
     lang = "vi" if "hơn" in text else "en"

@@ -634,12 +634,12 @@ def extract_figures(
     positions = [pos for pos, _ in starts]
     context = dates.DateContext()
     rows: list[dict[str, object]] = []
-    previous_end = 0
+    previous_start = 0
     for bounds in _sentences(norm, text):
-        k = bisect.bisect_left(norm.paragraphs, previous_end)
-        if k < len(norm.paragraphs) and norm.paragraphs[k] <= bounds[0]:
-            context.paragraph()
-        previous_end = bounds[1]
+        k = bisect.bisect_left(norm.paragraphs, previous_start)
+        if k < len(norm.paragraphs) and norm.paragraphs[k] < bounds[0]:
+            context.paragraph()  # a blank line since the previous sentence began
+        previous_start = bounds[0]
         found = _figures_in(text, norm, bounds, starts, positions, lang)
         mentions = dates.find_mentions(norm.s, bounds[0], bounds[1], pub)
         carried = context.carried

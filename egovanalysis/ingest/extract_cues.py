@@ -113,13 +113,13 @@ def scope_of(s: str, clause: Clause, fig_start: int, fig_end: int, phrase_end: i
     whom = _FOR_WHOM_AFTER_RE.match(s, phrase_end, clause.end)
     if whom is not None:
         return _who(whom.group("who")), "whose figure it is"
+    provinces = provinces_in(s[clause.start : clause.end])
+    if len(provinces) == 1:
+        return f"province:{provinces[0]}", "a province named in its clause"
     subjects = {_who(m.group("who")) for m in _SUBJECT_RE.finditer(s, clause.start, fig_start)}
     if subjects:
         scope = subjects.pop() if len(subjects) == 1 else "ministries_and_localities"
         return scope, "its clause's subject"
-    provinces = provinces_in(s[clause.start : clause.end])
-    if len(provinces) == 1:
-        return f"province:{provinces[0]}", "a province named in its clause"
     return "national", "no ministry, locality or province named"
 
 

@@ -79,8 +79,10 @@ _LEAD = (
     r"from|since|compared\sto|compared\swith|than|in|on|for|by|to|during|tính\sđến|tính\stới|tính\stừ|"
     r"kể\stừ|đến\shết|đến\scuối|đến|tới|từ|trong|riêng|vào|so\svới|cuối)\s)?"
 )
-# A year, not one end of a range ("2021-2025") nor part of a document number ("42/2022/NĐ-CP").
-_YEAR = (
+# A year ends a date, or stands alone: then not as one end of a range ("2021-2025") nor inside a document
+# number ("42/2022/NĐ-CP").
+_YEAR = r"(?P<year>(?:19|20)[0-9]{2})(?![0-9])"
+_YEAR_ALONE = (
     r"(?<![0-9][-–/])(?<![0-9][-–/]\s)(?<![0-9]\s[-–/]\s)"
     r"(?P<year>(?:19|20)[0-9]{2})(?![0-9]|\s?[/–-]\s?[0-9a-z])"
 )
@@ -101,7 +103,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("months_vi", rf"{_LEAD}(?P<n>[0-9]{{1,2}})\stháng\sđầu\snăm(?:\s{_YEAR})?"),
     ("alone_vi", r"(?P<lead>riêng|trong)\s(?:tháng\s)(?P<month>[0-9]{1,2})(?![0-9/])"),
     ("month_en", rf"{_LEAD}{_M}(?P<alone>\salone)?{_NA}"),
-    ("year", rf"{_LEAD}(?:năm\s)?{_YEAR}"),
+    ("year", rf"{_LEAD}(?:năm\s)?{_YEAR_ALONE}"),
     ("last_year", rf"(?:{_LEAD})(?:last\syear|the\sprevious\syear|the\spast\syear|năm\sngoái|năm\strước"
      rf"|năm\squa){_NA}"),
     ("this_year", rf"(?:{_LEAD})(?:this\syear|the\syear|năm\snay){_NA}"),

@@ -203,7 +203,7 @@ def _alt(words: tuple[str, ...]) -> str:
 _BEFORE_RE = re.compile(
     rf"(?P<time>[0-9]\s?:\s?\Z|[0-9]h\Z)"
     rf"|(?P<cont>[0-9]\s?[/:]\s?\Z|[0-9]\s?[-–]\s?\Z)"
-    rf"|(?P<month>{_NB}{_MONTH_OR_MAY},?\s?\Z)"
+    rf"|(?P<month>{_NB}(?:{_MONTH}|may),?\s?\Z)"  # right before a number, "may" is the month
     rf"|(?P<weekday>{_NB}(?:ngày|sáng|chiều|tối|trưa|hôm|phiên|phiên\shọp)\sthứ\s?\Z)"
     rf"|(?P<sequence>{_NB}{_alt(_SEQUENCE_NOUNS_VI)}\sthứ\s?\Z|{_NB}lần\s?\Z)"
     rf"|(?P<date>{_NB}(?<!mỗi\s)(?<!hằng\s)(?<!hàng\s)(?<!một\s)(?<!mấy\s)"

@@ -160,20 +160,22 @@ def iter_number_runs(text: str, start: int = 0, end: int | None = None) -> Itera
     ]
     i, n = 0, len(words)
     while i < n:
-        prev = words[i - 1][2] if i else ""
+        prev = words[i - 1][2] if i and _spaced(text, words[i - 1][1], words[i][0]) else ""
         word = words[i][2]
         if prev == "thứ" and word in ORDINAL_AFTER_THU:
             yield NumberRun(words[i][0], words[i][1], ORDINAL_AFTER_THU[word])
             i += 1
             continue
-        if word not in _WORDS or not _fits(word, prev, words[i + 1][2] if i + 1 < n else "", True):
+        nxt = words[i + 1][2] if i + 1 < n and _spaced(text, words[i][1], words[i + 1][0]) else ""
+        if word not in _WORDS or not _fits(word, prev, nxt, True):
             i += 1
             continue
         j = i + 1
         while j < n and j - i < _MAX_RUN_WORDS and words[j][2] in _WORDS:
             if not _spaced(text, words[j - 1][1], words[j][0]):  # only spaces between number words
                 break
-            if not _fits(words[j][2], words[j - 1][2], words[j + 1][2] if j + 1 < n else "", False):
+            after = words[j + 1][2] if j + 1 < n and _spaced(text, words[j][1], words[j + 1][0]) else ""
+            if not _fits(words[j][2], words[j - 1][2], after, False):
                 break
             j += 1
         run = [w[2] for w in words[i:j]]
