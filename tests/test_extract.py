@@ -27,11 +27,12 @@ from egovanalysis.ingest.build import build
 from egovanalysis.ingest.extract import COLUMNS, MAX_TEXT_CHARS
 from egovanalysis.ingest.figure_parser import parse_figure
 
-ARTICLE_EN = """HANOI, June 2 (Staff) - The national public service portal kept growing, officials told a meeting \
-on Tuesday.
+ARTICLE_EN = """HANOI, June 2 (Staff) - The national public service portal kept growing, officials \
+told a meeting on Tuesday.
 
 As of May 31, 2023, the portal had more than 8.2 million registered accounts and had received over 410 \
-million visits. From 1 March 2023 to 31 May 2023, users made 1,250,000 online payments worth VND 3.1 trillion.
+million visits. From 1 March 2023 to 31 May 2023, users made 1,250,000 online payments worth VND 3.1 \
+trillion.
 
 In April alone, 420,000 dossiers were processed online, up 12.5% on the previous month.
 
@@ -46,9 +47,10 @@ most advanced.
 The portal, launched on December 9, 2019, now offers 4,400 online public services at 09:30 on weekdays.
 """
 
-ARTICLE_VI = """Hà Nội, ngày 5/11/2023 - Theo báo cáo của Văn phòng Chính phủ, tính đến ngày 31/10/2023, Cổng Dịch \
-vụ công quốc gia có hơn 9,1 triệu tài khoản đăng ký và tiếp nhận trên 12,5 triệu hồ sơ trực tuyến.
-Riêng tháng 10, Cổng ghi nhận khoảng 650.000 giao dịch thanh toán trực tuyến với tổng số tiền gần 1.200 tỷ đồng.
+ARTICLE_VI = """Hà Nội, ngày 5/11/2023 - Theo báo cáo của Văn phòng Chính phủ, tính đến ngày 31/10/2023, \
+Cổng Dịch vụ công quốc gia có hơn 9,1 triệu tài khoản đăng ký và tiếp nhận trên 12,5 triệu hồ sơ trực tuyến.
+Riêng tháng 10, Cổng ghi nhận khoảng 650.000 giao dịch thanh toán trực tuyến với tổng số tiền gần \
+1.200 tỷ đồng.
 Trong 9 tháng đầu năm 2023, tỷ lệ hồ sơ xử lý trực tuyến toàn trình của cả nước đạt 38,6%.
 Thừa Thiên Huế dẫn đầu với 92,3%.
 Mục tiêu đến năm 2025 là 80% dịch vụ công đủ điều kiện được cung cấp trực tuyến toàn trình.
@@ -234,8 +236,9 @@ def test_synthetic_articles_every_figure_found_with_its_value(
 # egovanalysis extract
 # ---------------------------------------------------------------------------------------------------
 
-DRAFT_ARTICLE = """As of February 28, 2021, the National Public Service Portal had more than 420,000 registered \
-accounts and over 98 million visits. It had processed more than 850,000 documents online and handled 9,500 calls.
+DRAFT_ARTICLE = """As of February 28, 2021, the National Public Service Portal had more than 420,000 \
+registered accounts and over 98 million visits. It had processed more than 850,000 documents online \
+and handled 9,500 calls.
 """
 SOURCE_ID = "vna-2021-03-10-egov-committee"  # published 2021-03: the article's figures are dated before it
 
@@ -277,7 +280,8 @@ def test_drafts_continue_the_source_numbering_and_pass_the_build(tmp_path: Path,
     last = drafts.next_number(SOURCE_ID, existing["figure_id"]) - 1
     assert draft["figure_id"].tolist() == [f"{SOURCE_ID}-{last + k:02d}" for k in range(1, 5)]
     assert draft["reported"].tolist() == [
-        "more than 420,000 registered accounts", "over 98 million visits", "more than 850,000 documents online",
+        "more than 420,000 registered accounts", "over 98 million visits",
+        "more than 850,000 documents online",
         "9,500 calls",
     ]  # fmt: skip
     assert draft["indicator"].tolist() == ["portal_accounts", "portal_visits", "portal_dossiers_processed",
