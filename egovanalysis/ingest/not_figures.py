@@ -274,6 +274,11 @@ _DAY_MONTH_RE = re.compile(r"(?:[0-9]{1,2})/(?:[0-9]{1,2})(?![0-9.,/])")
 _WORD_AFTER_RE = re.compile(rf"\s({_L}+(?:\s{_L}+)?)")
 
 
+def starts_period(before: str) -> bool:
+    """Whether "first"/"last" stand right before a number ("the first six months" is a period)."""
+    return _FIRST_LAST_RE.search(before) is not None
+
+
 def before_cue(before: str, token: str = "") -> Cue | None:
     """What the text just before a number says it is (``None``: nothing that rules it out).
 
@@ -315,7 +320,8 @@ def shape_cue(s: str, start: int, line_start: bool) -> Cue | None:
     ``line_start`` says whether the number opens its line (or the phrase): only there is ``1.`` or
     ``1.1.`` list numbering.
     """
-    if _DATE_SHAPE_RE.match(s, start):
+    head = s[start + 1 : start + 5]
+    if ("." in head or "/" in head or "-" in head) and _DATE_SHAPE_RE.match(s, start):
         return Cue.DATE
     if line_start:
         digits = _DIGIT_RUN_RE.match(s, start)
