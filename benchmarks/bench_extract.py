@@ -27,6 +27,7 @@ import re
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,6 +38,9 @@ from egovanalysis import config  # noqa: E402
 from egovanalysis.errors import FigureParseError  # noqa: E402
 from egovanalysis.ingest.extract import extract_figures  # noqa: E402
 from egovanalysis.ingest.figure_parser import parse_figure  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_parser import external_share, machine_load  # noqa: E402
 
 _FILE_RE = re.compile(r"shared/sources/(\d{3}_[0-9a-f]+\.txt)")
 
@@ -114,6 +118,91 @@ def adversarial(n: int) -> dict[str, str]:
     }
 
 
+@dataclass
+class Tally:
+    """Counts over the reports of one language, and over all matched pairs."""
+
+    found_right: dict[str, int] = field(default_factory=dict)  # truth rows found, per language
+    truth: dict[str, int] = field(default_factory=dict)
+    real: dict[str, int] = field(default_factory=dict)  # extracted figures that match a truth row
+    extracted: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
+    agreement: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("kind", "as_of", "scope", "indicator"), 0)
+    )
+    pairs: int = 0
+    times: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+    def add(self, lang: str, truth: pd.DataFrame, found: pd.DataFrame, pairs: list, extra: list) -> None:
+        for counter, amount in ((self.found_right, len(pairs)), (self.truth, len(truth)),
+                                (self.real, len(found) - len(extra)), (self.extracted, len(found)),
+                                (self.reports, 1)):  # fmt: skip
+            counter[lang] = counter.get(lang, 0) + amount
+        for row, fig in pairs:
+            self.pairs += 1
+            for name in self.agreement:
+                self.agreement[name] += str(fig[name]) == str(row[name])
+
+
+def time_article(text: str, lang: str, published: str, repeat: int) -> float:
+    """Median time of ``extract_figures`` on one article."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        extract_figures(text, lang, published=published)
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def report_article(name: str, source_id: str, lang: str, text: str, result: tuple, elapsed: float,
+                   verbose: bool) -> None:  # fmt: skip
+    """One line per report, then every miss and extra figure (and, verbose, every match)."""
+    truth_n, found_n, (pairs, missed, extra) = result
+    print(f"- {name} ({source_id}, {lang}, {len(text):,} characters): {len(pairs)}/{truth_n} found, "
+          f"{found_n - len(extra)}/{found_n} extracted are real; {elapsed * 1000:.1f} ms")  # fmt: skip
+    for row in missed:
+        print(f"    missed: {row['reported']!r} ({row['indicator']})")
+    for fig in extra:
+        print(
+            f"    extra:  {fig['phrase']!r} = {fig['value']:g} {fig['unit'] or ''} in: {fig['context'][:90]!r}"
+        )
+    for row, fig in pairs if verbose else ():
+        pairs_text = " ".join(f"{k}={fig[k]}/{row[k]}" for k in ("kind", "as_of", "scope", "indicator"))
+        print(f"    ok:     {fig['phrase']!r} {pairs_text}")
+
+
+def print_summary(tally: Tally) -> None:
+    """Recall and precision per language, agreement, time per article."""
+    print("\n| language | reports | recall | precision |")
+    print("|---|---:|---:|---:|")
+    for lang in ("en", "vi"):
+        if lang not in tally.truth:
+            print(f"| {lang} | 0 | (no report in this language) | |")
+            continue
+        right, truth = tally.found_right[lang], tally.truth[lang]
+        real, extracted = tally.real[lang], tally.extracted[lang]
+        print(f"| {lang} | {tally.reports[lang]} | {right}/{truth} = {right / truth:.1%} "
+              f"| {real}/{extracted} = {real / extracted:.1%} |")  # fmt: skip
+    if tally.pairs:
+        shares = ", ".join(f"{k} {v / tally.pairs:.0%}" for k, v in tally.agreement.items())
+        print("\nAgreement with the truth rows among matched figures (information; the registry was written "
+              f"from these reports): {shares}")  # fmt: skip
+    per_k = [t / (size / 1000) for t, size in zip(tally.times, tally.sizes, strict=True)]
+    print(f"\nTime per article: median {statistics.median(tally.times) * 1000:.1f} ms, longest "
+          f"{max(tally.times) * 1000:.1f} ms ({statistics.median(per_k) * 1000:.2f} ms per 1,000 characters; "
+          "goal: a 4,000-character article under 20 ms)")  # fmt: skip
+
+
+def slowest_adversarial(size: int) -> tuple[str, float]:
+    worst = ("", 0.0)
+    for label, text in adversarial(size).items():
+        t0 = time.perf_counter()
+        extract_figures(text, "vi" if "(vi)" in label else "en")
+        worst = max(worst, (label, time.perf_counter() - t0), key=lambda item: item[1])
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -126,85 +215,28 @@ def main(argv: list[str] | None = None) -> int:
     if not items:
         print(f"no reports found in {args.sources_dir}")
         return 1
-    totals: dict[str, list[int]] = {}
-    agreement = {"kind": 0, "as_of": 0, "scope": 0, "indicator": 0}
-    n_pairs = 0
-    times, sizes = [], []
+    tally = Tally()
     print("## extract_figures on the five reports\n")
     for name, source_id, lang, published, truth in items:
         text = (Path(args.sources_dir) / name).read_text(encoding="utf-8")
         found = extract_figures(text, lang, published=published)
-        runs = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            extract_figures(text, lang, published=published)
-            runs.append(time.perf_counter() - t0)
-        times.append(statistics.median(runs))
-        sizes.append(len(text))
+        tally.times.append(time_article(text, lang, published, args.repeat))
+        tally.sizes.append(len(text))
         pairs, missed, extra = match(text, truth, found, lang)
-        t = totals.setdefault(lang, [0, 0, 0, 0])
-        t[0] += len(pairs)
-        t[1] += len(truth)
-        t[2] += len(found) - len(extra)
-        t[3] += len(found)
-        for row, fig in pairs:
-            n_pairs += 1
-            for field in agreement:
-                agreement[field] += str(fig[field]) == str(row[field])
+        tally.add(lang, truth, found, pairs, extra)
+        report_article(name, source_id, lang, text, (len(truth), len(found), (pairs, missed, extra)),
+                       tally.times[-1], args.verbose)  # fmt: skip
+    print_summary(tally)
+    print(f"({machine_load()})")
+    ext = external_share()
+    if ext is not None:
+        print(f"Parser on external_figures.csv (value, unit and qualifier): {ext[0]}/{ext[1]} right "
+              f"({ext[0] / ext[1]:.1%})")  # fmt: skip
+    if args.adversarial_size:
+        label, elapsed = slowest_adversarial(args.adversarial_size)
         print(
-            f"- {name} ({source_id}, {lang}, {len(text):,} characters): {len(pairs)}/{len(truth)} found, "
-            f"{len(found) - len(extra)}/{len(found)} extracted are real; {times[-1] * 1000:.1f} ms"
+            f"Slowest adversarial text of {args.adversarial_size:,} characters: {elapsed * 1000:.0f} ms ({label})"
         )
-        for row in missed:
-            print(f"    missed: {row['reported']!r} ({row['indicator']})")
-        for fig in extra:
-            print(
-                f"    extra:  {fig['phrase']!r} = {fig['value']:g} {fig['unit'] or ''}"
-                f" in: {fig['context'][:90]!r}"
-            )
-        if args.verbose:
-            for row, fig in pairs:
-                print(
-                    f"    ok:     {fig['phrase']!r} kind={fig['kind']}/{row['kind']}"
-                    f" as_of={fig['as_of']}/{row['as_of']}"
-                    f" scope={fig['scope']}/{row['scope']} indicator={fig['indicator']}/{row['indicator']}"
-                )
-    print("\n| language | reports | recall | precision |")
-    print("|---|---:|---:|---:|")
-    for lang in ("en", "vi"):
-        if lang not in totals:
-            print(f"| {lang} | 0 | (no report in this language) | |")
-            continue
-        found_right, n_truth, real, n_found = totals[lang]
-        n_reports = sum(1 for item in items if item[2] == lang)
-        print(
-            f"| {lang} | {n_reports} | {found_right}/{n_truth} = {found_right / n_truth:.1%} "
-            f"| {real}/{n_found} = {real / n_found:.1%} |"
-        )
-    if n_pairs:
-        print(
-            "\nAgreement with the truth rows among matched figures (information; the registry was written "
-            "from "
-            "these reports): " + ", ".join(f"{k} {v / n_pairs:.0%}" for k, v in agreement.items())
-        )
-    per_k = [t / (size / 1000) for t, size in zip(times, sizes, strict=True)]
-    print(
-        f"\nTime per article: median {statistics.median(times) * 1000:.1f} ms, longest "
-        f"{max(times) * 1000:.1f} ms ({statistics.median(per_k) * 1000:.2f} ms per 1,000 characters; "
-        "goal: a 4,000-character article under 20 ms)"
-    )
-    if not args.adversarial_size:
-        return 0
-    worst = ("", 0.0)
-    for label, text in adversarial(args.adversarial_size).items():
-        t0 = time.perf_counter()
-        extract_figures(text, "vi" if "(vi)" in label else "en")
-        elapsed = time.perf_counter() - t0
-        worst = max(worst, (label, elapsed), key=lambda item: item[1])
-    print(
-        f"Slowest adversarial text of {args.adversarial_size:,} characters: {worst[1] * 1000:.0f} ms "
-        f"({worst[0]})"
-    )
     return 0
 
 

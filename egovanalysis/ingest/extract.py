@@ -627,41 +627,95 @@ def extract_figures(
             f"the text has {len(text):,} characters; extract_figures reads at most {MAX_TEXT_CHARS:,}: "
             "split it"
         )
-    pub = parse_published(published) if published else None
-    guesser = _guesser(indicators)
-    norm = _normalise(text)
-    starts = _number_starts(norm.s, lang)
-    positions = [pos for pos, _ in starts]
-    context = dates.DateContext()
-    rows: list[dict[str, object]] = []
-    previous_start = 0
-    for bounds in _sentences(norm, text):
-        k = bisect.bisect_left(norm.paragraphs, previous_start)
-        if k < len(norm.paragraphs) and norm.paragraphs[k] < bounds[0]:
-            context.paragraph()  # a blank line since the previous sentence began
-        previous_start = bounds[0]
-        found = _figures_in(text, norm, bounds, starts, positions, lang)
-        mentions = dates.find_mentions(norm.s, bounds[0], bounds[1], pub)
-        carried = context.carried
-        reference = context.sentence(mentions)
-        for i, item in enumerate(found):
-            prev_end = found[i - 1].end if i else bounds[0]
-            next_start = found[i + 1].start if i + 1 < len(found) else bounds[1]
-            rows.append(
-                _describe(
-                    text,
-                    norm,
-                    bounds,
-                    item,
-                    (prev_end, next_start),
-                    mentions,
-                    (reference, carried),
-                    pub,
-                    guesser,
-                    lang,
-                )  # fmt: skip
-            )
-    return _frame(rows)
+    reader = _Reader(text, _normalise(text), lang, parse_published(published) if published else None,
+                     _guesser(indicators))  # fmt: skip
+    return _frame(reader.rows())
+
+
+@dataclass
+class _Sentence:
+    """One sentence being described: its bounds, date mentions and references, and cue words."""
+
+    bounds: tuple[int, int]
+    mentions: list[dates.DateMention]
+    references: tuple[tuple[dates.DateMention | None, dates.DateMention | None], dates.DateMention | None]
+    cues: cues.SentenceCues
+    context: str  # the sentence as printed, whitespace collapsed
+
+
+@dataclass
+class _Reader:
+    """One pass over a text: sentences, their figures, and one row per figure."""
+
+    text: str
+    norm: _Normalised
+    lang: str
+    pub: date | None
+    guesser: IndicatorGuesser
+
+    def rows(self) -> list[dict[str, object]]:
+        norm = self.norm
+        starts = _number_starts(norm.s, self.lang)
+        positions = [pos for pos, _ in starts]
+        carry = dates.DateContext()
+        rows: list[dict[str, object]] = []
+        previous_start = 0
+        for bounds in _sentences(norm, self.text):
+            k = bisect.bisect_left(norm.paragraphs, previous_start)
+            if k < len(norm.paragraphs) and norm.paragraphs[k] < bounds[0]:
+                carry.paragraph()  # a blank line since the previous sentence began
+            previous_start = bounds[0]
+            found = _figures_in(self.text, norm, bounds, starts, positions, self.lang)
+            if not found:
+                carry.sentence(dates.find_mentions(norm.s, bounds[0], bounds[1], self.pub))
+                continue
+            mentions = dates.find_mentions(norm.s, bounds[0], bounds[1], self.pub)
+            carried = carry.carried
+            sentence = _Sentence(
+                bounds, mentions, (carry.sentence(mentions), carried), cues.SentenceCues(norm.s, *bounds),
+                " ".join(self.text[norm.orig(bounds[0]) : norm.orig(bounds[1])].split()),
+            )  # fmt: skip
+            for i, item in enumerate(found):
+                prev_end = found[i - 1].end if i else bounds[0]
+                next_start = found[i + 1].start if i + 1 < len(found) else bounds[1]
+                rows.append(self.describe(sentence, item, (prev_end, next_start)))
+        return rows
+
+    def describe(self, sentence: _Sentence, item: _Found, neighbours: tuple[int, int]) -> dict[str, object]:
+        """One row of the result: the figure, its kind, date, scope, indicator and sentence."""
+        s, r, bounds = self.norm.s, item.reading, sentence.bounds
+        prev_end, next_start = neighbours
+        clause = sentence.cues.clause(r.start, r.end)
+        when = dates.date_for_figure(
+            r.start, r.end, prev_end, next_start, sentence.mentions, *sentence.references
+        )
+        target, kind_cue = sentence.cues.is_target(clause, r.start, r.end, next_start)
+        kind, kind_note = _kind(target, kind_cue, when.as_of, self.pub)
+        scope, scope_note = sentence.cues.scope(clause, r.start, r.end, item.end)
+        rate = any(m.kind is dates.Mention.RATE and r.end <= m.start <= r.end + 48 for m in sentence.mentions)
+        own_words = s[r.end : item.end] + " " + s[item.start : r.number_start]
+        weighted = [(3.0, own_words), (1.5, s[clause.start : clause.end]), (0.5, s[bounds[0] : bounds[1]])]
+        flow = when.explicit_period or rate or bool(when.period_start)
+        guess: Guess = self.guesser.guess(r.unit, weighted, self.lang, flow)
+        flow_indicator = self.guesser.measure(guess.indicator) == "flow"
+        period_start = (
+            when.period_start if (when.explicit_period or flow_indicator) and kind == "actual" else ""
+        )
+        start, end = self.norm.orig(item.start), self.norm.orig(item.end)
+        runner_up = guess.runner_up or "none"
+        notes = [
+            f"indicator guessed from its words (score {guess.score:.2f}; next best {runner_up})"
+            if guess.indicator else "indicator: none fits well enough, choose one",
+            f"as_of from {when.how}", kind_note, f"scope from {scope_note}",
+        ]  # fmt: skip
+        if item.note:
+            notes.append(item.note)
+        return {
+            "start": start, "end": end, "phrase": self.text[start:end], "value": r.value, "unit": r.unit,
+            "qualifier": r.qualifier, "lower": r.lower, "upper": r.upper, "out_of": r.out_of, "kind": kind,
+            "as_of": when.as_of, "period_start": period_start, "scope": scope, "indicator": guess.indicator,
+            "indicator_score": guess.score, "context": sentence.context, "notes": "; ".join(notes),
+        }  # fmt: skip
 
 
 _DTYPES = {"start": "int64", "end": "int64", "value": "float64", "lower": "float64", "upper": "float64",
@@ -691,54 +745,6 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
                 column, index=index, dtype=object
             )  # not pandas' str dtype: None stays None
     return pd.DataFrame(columns, index=index)
-
-
-def _describe(
-    text: str,
-    norm: _Normalised,
-    bounds: tuple[int, int],
-    item: _Found,
-    neighbours: tuple[int, int],
-    mentions: list[dates.DateMention],
-    references: tuple[tuple[dates.DateMention | None, dates.DateMention | None], dates.DateMention | None],
-    pub: date | None,
-    guesser: IndicatorGuesser,
-    lang: str,
-) -> dict[str, object]:
-    """One row of the result: the figure, its kind, date, scope, indicator and sentence."""
-    s = norm.s
-    r = item.reading
-    prev_end, next_start = neighbours
-    clause = cues.clause_of(s, bounds[0], bounds[1], r.start, r.end)
-    when = dates.date_for_figure(r.start, r.end, prev_end, next_start, mentions, *references)
-    target, kind_cue = cues.is_target(s, clause, r.start, r.end, next_start)
-    kind, kind_note = _kind(target, kind_cue, when.as_of, pub)
-    scope, scope_note = cues.scope_of(s, clause, r.start, r.end, item.end)
-    rate = any(m.kind is dates.Mention.RATE and r.end <= m.start <= r.end + 48 for m in mentions)
-    flow = when.explicit_period or rate or bool(when.period_start)
-    own_words = s[r.end : item.end] + " " + s[item.start : r.number_start]
-    weighted = [(3.0, own_words), (1.5, s[clause.start : clause.end]), (0.5, s[bounds[0] : bounds[1]])]
-    guess: Guess = guesser.guess(r.unit, weighted, lang, flow)
-    period_start = (
-        when.period_start if (when.explicit_period or guesser.measure(guess.indicator) == "flow") else ""
-    )
-    if period_start and kind == "target":
-        period_start = ""
-    start, end = norm.orig(item.start), norm.orig(item.end)
-    notes = [
-        f"indicator guessed from its words (score {guess.score:.2f}; next best {guess.runner_up or 'none'})"
-        if guess.indicator else "indicator: none fits well enough, choose one",
-        f"as_of from {when.how}", kind_note, f"scope from {scope_note}",
-    ]  # fmt: skip
-    if item.note:
-        notes.append(item.note)
-    sentence = text[norm.orig(bounds[0]) : norm.orig(bounds[1])]
-    return {
-        "start": start, "end": end, "phrase": text[start:end], "value": r.value, "unit": r.unit,
-        "qualifier": r.qualifier, "lower": r.lower, "upper": r.upper, "out_of": r.out_of, "kind": kind,
-        "as_of": when.as_of, "period_start": period_start, "scope": scope, "indicator": guess.indicator,
-        "indicator_score": guess.score, "context": " ".join(sentence.split()), "notes": "; ".join(notes),
-    }  # fmt: skip
 
 
 _DEADLINES = frozenset(("end of this year", "next year"))

@@ -25,6 +25,7 @@ A figure dated before its source was published is an ``actual`` whatever its cla
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -80,47 +81,58 @@ class Clause:
     end: int
 
 
-def clause_of(s: str, sentence_start: int, sentence_end: int, fig_start: int, fig_end: int) -> Clause:
-    """The clause of ``s[sentence_start:sentence_end]`` that holds the figure at ``s[fig_start:fig_end]``."""
-    start = sentence_start
-    for m in _CLAUSE_BREAK_RE.finditer(s, sentence_start, fig_start):
-        start = m.end()
-    m = _CLAUSE_BREAK_RE.search(s, fig_end, sentence_end)
-    return Clause(start, m.start() if m is not None else sentence_end)
+class SentenceCues:
+    """The clause breaks and cue words of one sentence, found once, so that each of its figures is
+    described by a few lookups (a sentence of many figures costs time linear in its length)."""
 
+    def __init__(self, s: str, start: int, end: int) -> None:
+        self.s, self.start, self.end = s, start, end
+        breaks = list(_CLAUSE_BREAK_RE.finditer(s, start, end))
+        self._break_starts = [m.start() for m in breaks]
+        self._break_ends = [m.end() for m in breaks]
+        self._goals = [(m.start(), m.end(), m.group()) for m in _GOAL_BEFORE_RE.finditer(s, start, end)]
+        self._raises = [m.start() for m in _RAISE_VERB_RE.finditer(s, start, end)]
+        self._subjects = [(m.start(), _who(m.group("who"))) for m in _SUBJECT_RE.finditer(s, start, end)]
 
-def is_target(s: str, clause: Clause, fig_start: int, fig_end: int, next_start: int) -> tuple[bool, str]:
-    """Whether the figure's clause states it as a goal; returns the cue found (for the draft's notes)."""
-    before = s[clause.start : fig_start]
-    goal = _GOAL_BEFORE_RE.search(before)
-    if goal is not None:
-        return True, f"'{goal.group()}' before it"
-    deadline = _DEADLINE_AFTER_RE.match(s, fig_end, min(clause.end, next_start))
-    if deadline is not None:
-        return True, f"a deadline after it ('{deadline.group().strip()}')"
-    if _TO_END_RE.search(before) and _RAISE_VERB_RE.search(before):
-        return True, "what something is to be raised to"
-    return False, ""
+    def clause(self, fig_start: int, fig_end: int) -> Clause:
+        """The clause that holds the figure at ``s[fig_start:fig_end]``."""
+        k = bisect.bisect_right(self._break_ends, fig_start)
+        start = self._break_ends[k - 1] if k else self.start
+        j = bisect.bisect_left(self._break_starts, fig_end)
+        return Clause(start, self._break_starts[j] if j < len(self._break_starts) else self.end)
 
+    def is_target(self, clause: Clause, fig_start: int, fig_end: int, next_start: int) -> tuple[bool, str]:
+        """Whether the figure's clause states it as a goal; returns the cue found (for the draft's notes)."""
+        goal = next((g for g in self._goals if clause.start <= g[0] and g[1] <= fig_start), None)
+        if goal is not None:
+            return True, f"'{goal[2]}' before it"
+        deadline = _DEADLINE_AFTER_RE.match(self.s, fig_end, min(clause.end, next_start))
+        if deadline is not None:
+            return True, f"a deadline after it ('{deadline.group().strip()}')"
+        raised = any(clause.start <= r < fig_start for r in self._raises)
+        if raised and _TO_END_RE.search(self.s, max(clause.start, fig_start - 40), fig_start):
+            return True, "what something is to be raised to"
+        return False, ""
 
-def scope_of(s: str, clause: Clause, fig_start: int, fig_end: int, phrase_end: int) -> tuple[str, str]:
-    """The figure's scope and the reason (for the draft's notes)."""
-    counted = _COUNTED_AFTER_RE.match(s, fig_end, min(phrase_end + 1, clause.end))
-    if counted is not None:
-        if _WHOLE_BEFORE_RE.search(s, max(clause.start, fig_start - 12), fig_start):
-            return "national", "it counts all of them"
-        return _who(counted.group("who")), "what it counts"
-    whom = _FOR_WHOM_AFTER_RE.match(s, phrase_end, clause.end)
-    if whom is not None:
-        return _who(whom.group("who")), "whose figure it is"
-    provinces = provinces_in(s[clause.start : clause.end])
-    if len(provinces) == 1:
-        return f"province:{provinces[0]}", "a province named in its clause"
-    subjects = {_who(m.group("who")) for m in _SUBJECT_RE.finditer(s, clause.start, fig_start)}
-    if subjects:
-        scope = subjects.pop() if len(subjects) == 1 else "ministries_and_localities"
-        return scope, "its clause's subject"
-    return "national", "no ministry, locality or province named"
+    def scope(self, clause: Clause, fig_start: int, fig_end: int, phrase_end: int) -> tuple[str, str]:
+        """The figure's scope and the reason (for the draft's notes)."""
+        s = self.s
+        counted = _COUNTED_AFTER_RE.match(s, fig_end, min(phrase_end + 1, clause.end))
+        if counted is not None:
+            if _WHOLE_BEFORE_RE.search(s, max(clause.start, fig_start - 12), fig_start):
+                return "national", "it counts all of them"
+            return _who(counted.group("who")), "what it counts"
+        whom = _FOR_WHOM_AFTER_RE.match(s, phrase_end, min(clause.end, phrase_end + 60))
+        if whom is not None:
+            return _who(whom.group("who")), "whose figure it is"
+        provinces = provinces_in(s[clause.start : clause.end])
+        if len(provinces) == 1:
+            return f"province:{provinces[0]}", "a province named in its clause"
+        subjects = {who for at, who in self._subjects if clause.start <= at < fig_start}
+        if subjects:
+            scope = subjects.pop() if len(subjects) == 1 else "ministries_and_localities"
+            return scope, "its clause's subject"
+        return "national", "no ministry, locality or province named"
 
 
 def _who(word: str) -> str:

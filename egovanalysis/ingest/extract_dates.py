@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from egovanalysis.ingest.dates import MONTHS
+from egovanalysis.ingest.figure_parser import _trie
 
 
 class Mention(enum.Enum):
@@ -127,8 +128,6 @@ def _scan_pattern() -> re.Pattern[str]:
     for name, body in _PATTERNS:
         core = body.removeprefix(_LEAD).removeprefix("(?:" + _LEAD + ")")
         cores.append(f"(?P<{name}>{unnamed.sub('(?:', core)})")
-    from egovanalysis.ingest.figure_parser import _trie  # noqa: PLC0415 - one helper, shared
-
     leads = [lead.replace(" ", "\x00") for lead in _LEAD_WORDS]
     lead = _trie(leads).replace("\\x00", "\\s").replace("\x00", "\\s")
     return re.compile(rf"(?<![^\W\d_])(?:(?:{lead})\s)?(?:" + "|".join(cores) + ")")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: The 63 provinces and centrally run cities (2008-2025), as written in Vietnamese.
 PROVINCES_VI: tuple[str, ...] = (
@@ -71,11 +72,13 @@ _NAME_RE = re.compile(
 )
 
 
-def provinces_in(text: str) -> list[str]:
-    """Slugs of the provinces named in ``text``, in order of first mention, each once."""
+@lru_cache(maxsize=1024)
+def provinces_in(text: str) -> tuple[str, ...]:
+    """Slugs of the provinces named in ``text``, in order of first mention, each once (cached: the
+    figures of one clause ask about the same text)."""
     found: list[str] = []
     for match in _NAME_RE.finditer(fold(text)):
         name = _BY_KEY.get(_key(match.group()))
         if name is not None and name not in found:
             found.append(name)
-    return found
+    return tuple(found)
