@@ -164,9 +164,8 @@ def report_article(name: str, source_id: str, lang: str, text: str, result: tupl
     for row in missed:
         print(f"    missed: {row['reported']!r} ({row['indicator']})")
     for fig in extra:
-        print(
-            f"    extra:  {fig['phrase']!r} = {fig['value']:g} {fig['unit'] or ''} in: {fig['context'][:90]!r}"
-        )
+        unit, where = fig["unit"] or "", fig["context"][:90]
+        print(f"    extra:  {fig['phrase']!r} = {fig['value']:g} {unit} in: {where!r}")
     for row, fig in pairs if verbose else ():
         pairs_text = " ".join(f"{k}={fig[k]}/{row[k]}" for k in ("kind", "as_of", "scope", "indicator"))
         print(f"    ok:     {fig['phrase']!r} {pairs_text}")
@@ -234,9 +233,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({ext[0] / ext[1]:.1%})")  # fmt: skip
     if args.adversarial_size:
         label, elapsed = slowest_adversarial(args.adversarial_size)
-        print(
-            f"Slowest adversarial text of {args.adversarial_size:,} characters: {elapsed * 1000:.0f} ms ({label})"
-        )
+        size = args.adversarial_size
+        print(f"Slowest adversarial text of {size:,} characters: {elapsed * 1000:.0f} ms ({label})")
     return 0
 
 
