@@ -935,6 +935,7 @@ class _Side(NamedTuple):
     end: int  # relative to the number's end
     magnitude: str | None  # an unknown scale word right after it
     counted: bool  # a counted noun follows ("2019 accounts")
+    second: str | None  # the rest of the window after the figure when it holds another number (en, vi)
 
 
 class _After(NamedTuple):
@@ -1028,7 +1029,9 @@ def _side(tail: str, pos: int) -> _Side:
         pos = close.end()
     mag = _MAGNITUDE_RE.match(tail, pos)
     magnitude = mag.group("mag") if mag is not None and mag.group("mag") not in _NOUNS_LIKE_SCALES else None
-    return _Side(direction, pos, magnitude, nf.counted_noun_after(tail, pos))
+    rest = tail[pos:]
+    second = rest.strip() if rest and _SECOND_NUMBER_VI_RE.search(rest) else None
+    return _Side(direction, pos, magnitude, nf.counted_noun_after(tail, pos), second)
 
 
 def _cents(s: str, pos: int, lang: str) -> tuple[float, int]:
@@ -1202,8 +1205,11 @@ def _value(num: _Num, pre: _Pre, after: _After, unit: str | None) -> float:
 
 def _read_at(
     s: str, start: int, lang: str, floor: int, line_start: bool, vi_run: NumberRun | None
-) -> FigureReading:
-    """Read the figure whose number starts at ``start``; words before ``floor`` are never part of it."""
+) -> tuple[FigureReading, str | None]:
+    """Read the figure whose number starts at ``start``; words before ``floor`` are never part of it.
+
+    Also returns what follows the figure within :data:`_TAIL_WINDOW` when it holds another number (English
+    or Vietnamese number words, or digits), for :func:`parse_figure`'s one-figure rule."""
     shape = nf.shape_cue(s, start, line_start)  # "31.12.2023", "1.1. Giới thiệu": before reading digits
     if shape is not None:
         raise _Fail(shape.value)
@@ -1214,10 +1220,11 @@ def _read_at(
     pre = before.pre
     ranky = num.ordinal or pre.rank is not None or pre.nolabel is not None
     after = _after_facts(s[num.end : num.end + _TAIL_WINDOW], ranky, lang, token_class, before.first_last)
-    _check_cues(num, before, after)
+    if before.cue or after.cue or num.ordinal or after.fraction or before.foreign or after.foreign:
+        _check_cues(num, before, after)  # (most figures have none of these: skip the call)
     if s[start].isalpha():
         _check_word_number(s[start : num.end], num, before, after)
-    out_of = _out_of(num, after)
+    out_of = _out_of(num, after) if after.den_text is not None else None
     side = after.ranked if out_of is not None else after.plain
     if side.magnitude is not None:  # type: ignore[union-attr]
         raise _Fail(f"unknown scale word {side.magnitude!r} (known: {', '.join(sorted(_BIG))})")  # type: ignore[union-attr]
@@ -1236,7 +1243,7 @@ def _read_at(
     return FigureReading(
         value, unit, qualifier, lower, upper, out_of if unit == "rank" else None, first,
         num.end + side.end, start, num.end,  # type: ignore[union-attr]
-    )  # fmt: skip
+    ), side.second  # fmt: skip
 
 
 def _first_number(s: str, lang: str) -> tuple[int, NumberRun | None]:
@@ -1244,17 +1251,39 @@ def _first_number(s: str, lang: str) -> tuple[int, NumberRun | None]:
     a run of number words."""
     dm = _DIGIT_RE.search(s)
     first = dm.start() if dm is not None else len(s)
-    wm = _WORD_START_RE.search(s, 0, first)
-    if wm is not None and wm.group() in ("first", "last") and _NUMBER_AFTER_RE.match(s, wm.end()):
-        wm = _WORD_START_RE.search(s, wm.end(), first)  # "the first six months": the number is "six"
-    if wm is not None:
-        first = wm.start()
-    if lang == "vi" and not s.isascii():
-        for run in iter_number_runs(s, 0, first):
-            return run.start, run
+    words = _words_before_digits(s[:first], dm is not None, lang)  # cached: openings repeat
+    if words is not None:
+        return words
     if first == len(s):
         raise _Fail("no number")
     return first, None
+
+
+_words_cache: dict[tuple[str, bool, str], tuple[int, NumberRun | None] | None] = {}
+
+
+def _words_before_digits(head: str, digits_follow: bool, lang: str) -> tuple[int, NumberRun | None] | None:
+    """A number written in words in ``head`` (the text before the first digit, if any), if any: where it
+    starts, and for Vietnamese words the run. Cached on ``head``."""
+    key = (head, digits_follow, lang)
+    if key in _words_cache:
+        return _words_cache[key]
+    found: tuple[int, NumberRun | None] | None = None
+    wm = _WORD_START_RE.search(head)
+    if wm is not None and wm.group() in ("first", "last"):
+        if (digits_follow and not head[wm.end() :].strip()) or _NUMBER_AFTER_RE.match(head, wm.end()):
+            wm = _WORD_START_RE.search(head, wm.end())  # "the first six months": the number is "six"
+    if wm is not None:
+        found = (wm.start(), None)
+    if lang == "vi" and not head.isascii():
+        run = next(iter_number_runs(head, 0, found[0] if found else len(head)), None)
+        if run is not None:
+            found = (run.start, run)
+    if len(head) <= 80:
+        if len(_words_cache) >= _CACHE_MAX:
+            _words_cache.clear()
+        _words_cache[key] = found
+    return found
 
 
 def read_figure_at(
@@ -1270,7 +1299,7 @@ def read_figure_at(
     if the number is written in words. Raises :class:`FigureParseError` when the number is not a figure.
     """
     try:
-        return _read_at(s, start, lang, floor, line_start, vi_run)
+        return _read_at(s, start, lang, floor, line_start, vi_run)[0]
     except _Fail as exc:
         raise FigureParseError(str(exc)) from None
     except (ValueError, OverflowError) as exc:  # float() of something odd
@@ -1283,9 +1312,9 @@ def _parse(text: str, lang: str) -> Figure:
     if s[:1] in ("=", "+", "-", "@") and _FORMULA_RE.match(s):
         raise _Fail("a spreadsheet formula, not a figure: paste the cell's value instead")
     start, vi_run = _first_number(s, lang)
-    reading = _read_at(s, start, lang, 0, start == 0, vi_run)
-    rest = s[reading.end :]
-    if rest:
+    reading, second = _read_at(s, start, lang, 0, start == 0, vi_run)
+    if second is not None or len(s) - reading.number_end > _TAIL_WINDOW:
+        rest = s[reading.end :]
         bad = (_SECOND_NUMBER_VI_RE if lang == "vi" else _SECOND_NUMBER_RE).search(rest)
         if bad is not None:
             raise _Fail(f"a second number ({rest.strip()!r})")
