@@ -1270,9 +1270,12 @@ def _words_before_digits(head: str, digits_follow: bool, lang: str) -> tuple[int
         return _words_cache[key]
     found: tuple[int, NumberRun | None] | None = None
     wm = _WORD_START_RE.search(head)
-    if wm is not None and wm.group() in ("first", "last"):
-        if (digits_follow and not head[wm.end() :].strip()) or _NUMBER_AFTER_RE.match(head, wm.end()):
-            wm = _WORD_START_RE.search(head, wm.end())  # "the first six months": the number is "six"
+    # "the first six months", "the first 6 months": the number is what follows "first"
+    counted_after = wm is not None and (
+        (digits_follow and not head[wm.end() :].strip()) or _NUMBER_AFTER_RE.match(head, wm.end()) is not None
+    )
+    if counted_after and wm.group() in ("first", "last"):  # type: ignore[union-attr]
+        wm = _WORD_START_RE.search(head, wm.end())  # type: ignore[union-attr]
     if wm is not None:
         found = (wm.start(), None)
     if lang == "vi" and not head.isascii():
