@@ -52,7 +52,6 @@ class Cue(enum.Enum):
     RANGE = "a range ('40-50'), not one figure"
     IDIOM = "an idiom ('hai con số' = double-digit), not a figure"
     NUMBER_LABEL = "a number label ('No. 4') with no rank cue; say whether it is a rank"
-    PLACES = "places in a ranking (a count, not a rank)"
 
 
 _L = r"[^\W\d_]"  # one letter
@@ -270,7 +269,6 @@ _DATE_SHAPE_RE = re.compile(
     r"(?:[0-9]{1,2}([./-])[0-9]{1,2}\1[0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])"
 )
 _DIGIT_RUN_RE = re.compile(r"[0-9]+")
-_DAY_MONTH_RE = re.compile(r"(?:[0-9]{1,2})/(?:[0-9]{1,2})(?![0-9.,/])")
 _WORD_AFTER_RE = re.compile(rf"\s({_L}+(?:\s{_L}+)?)")
 
 
@@ -328,11 +326,6 @@ def shape_cue(s: str, start: int, line_start: bool) -> Cue | None:
         if digits is not None and _LIST_AFTER_RE.match(s, digits.end()):
             return Cue.LIST
     return None
-
-
-def day_month(s: str, start: int) -> bool:
-    """Whether the number at ``start`` is written ``d/m`` (a date, or a count with its total)."""
-    return _DAY_MONTH_RE.match(s, start) is not None
 
 
 def sequence_after(s: str, pos: int) -> bool:
