@@ -22,8 +22,8 @@ How it reads a text, in one pass:
    measures (:mod:`egovanalysis.ingest.indicator_guess`), and its sentence as ``context``.
 
 Every step reads each character a bounded number of times, so the time is linear in the text's length
-(``benchmarks/bench_extract.py`` measures it: a few milliseconds per thousand characters). Texts longer than
-:data:`MAX_TEXT_CHARS` raise :class:`~egovanalysis.errors.FigureParseError`.
+(``benchmarks/bench_extract.py`` measures it: a few milliseconds per thousand characters). Texts longer
+than :data:`MAX_TEXT_CHARS` raise :class:`~egovanalysis.errors.FigureParseError`.
 """
 
 from __future__ import annotations
