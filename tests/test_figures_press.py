@@ -266,6 +266,13 @@ NOT_FIGURES = [
     ("level-4 services", "en", "label"),
     ("Covid-19 patients", "en", "name or code"),
     ("GMT+7", "en", "name or code"),
+    ("the G20 members", "en", "name or code"),
+    ("mạng 5G", "vi", "name or code"),
+    ("3D maps", "en", "name or code"),
+    ("over IPv6", "en", "name or code"),
+    ("Industry 4.0", "en", "name or code"),
+    ("cách mạng công nghiệp 4.0", "vi", "name or code"),
+    ("Covid 19 patients", "en", "name or code"),
     ("40-50 per cent", "en", "range"),
     ("hai con số", "vi", "idiom"),
 ]
@@ -281,6 +288,7 @@ def test_numbers_that_are_not_figures_raise_with_the_reason(text: str, lang: str
 @pytest.mark.parametrize(
     ("text", "lang", "value"),
     [("2019 accounts", "en", 2019), ("khoảng 2000 người", "vi", 2000), ("more than 2000 visits", "en", 2000),
+     ("đạt 4.0 điểm", "vi", 4.0), ("more than2,800", "en", 2800), ("VND5 billion", "en", 5e9),
      ("ở mức 45%", "vi", 45), ("lên mức 43,3 tỷ USD", "vi", 43.3e9), ("sau 10 ngày", "vi", 10)],
 )  # fmt: skip
 def test_near_misses_of_the_not_a_figure_rules_are_figures(text: str, lang: str, value: float) -> None:

@@ -1222,6 +1222,11 @@ def _read_at(
     after = _after_facts(s[num.end : num.end + _TAIL_WINDOW], ranky, lang, token_class, before.first_last)
     if before.cue or after.cue or num.ordinal or after.fraction or before.foreign or after.foreign:
         _check_cues(num, before, after)  # (most figures have none of these: skip the call)
+    if num.token or (start > floor and s[start - 1].isalpha()):
+        code = nf.code_cue(s, start, num.end, s[max(floor, start - _CONTEXT_WINDOW) : start],
+                           wstart + pre.start == start)  # fmt: skip
+        if code is not None:
+            raise _Fail(code.value)
     if s[start].isalpha():
         _check_word_number(s[start : num.end], num, before, after)
     out_of = _out_of(num, after) if after.den_text is not None else None

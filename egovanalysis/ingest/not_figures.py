@@ -47,7 +47,7 @@ class Cue(enum.Enum):
     FREQUENCY = "a frequency or a rate's denominator ('per 100', 'every two years', '2 năm một lần')"
     PERIOD = "a period of the year ('6 tháng đầu năm', 'the first four months', 'quý 3')"
     FRACTION_OF = "a fraction of a figure ('half of', 'một nửa'); write the figure itself"
-    CODE = "part of a name or code ('COVID-19', 'level-4', 'GMT+7')"
+    CODE = "part of a name or code ('COVID-19', 'level-4', 'GMT+7', 'G20', '5G', 'Industry 4.0')"
     CONTINUATION = "the second part of a date, time, ratio or range"
     RANGE = "a range ('40-50'), not one figure"
     IDIOM = "an idiom ('hai con số' = double-digit), not a figure"
@@ -214,7 +214,7 @@ _BEFORE_RE = re.compile(
     rf"|(?P<frequency>{_NB}(?:per|every|each|mỗi|hằng|once\severy|one\sin)\s?\Z)"
     rf"|(?P<fraction>{_NB}(?:half|a\sthird|one\sthird|a\squarter|one\squarter|two\sthirds|three\squarters"
     rf"|nửa|một\snửa|phần\sba|phần\stư)\s(?:of\s|số\s|của\s)?(?:the\s|các\s)?\Z|{_NB}(?:half|nửa)\s?\Z)"
-    rf"|(?P<code>{_L}[-+_]\Z)"
+    rf"|(?P<code>{_L}[-+_]\Z|{_NB}(?:covid|sars-cov|iso|windows|ipv|web|g)\s?\Z)"
     rf"|(?P<first>{_NB}(?:first|last)\s?\Z)"
 )
 _BEFORE_GROUPS: dict[str, Cue] = {
@@ -309,6 +309,28 @@ def after_cue(s: str, pos: int, token: str = "", before: str = "") -> Cue | None
         return _AFTER_GROUPS[m.lastgroup]  # type: ignore[index]
     if before and _FIRST_LAST_RE.search(before) and _PERIOD_NOUN_AFTER_RE.match(s, pos):
         return Cue.PERIOD
+    return None
+
+
+_GENERATION_RE = re.compile(r"[0-9]\.0(?![0-9.,%])")
+_GENERATION_BEFORE_RE = re.compile(
+    rf"{_NB}(?:industry|industrial\srevolution|revolution|công\snghiệp|cmcn|cách\smạng|web|chính\sphủ|nông\snghiệp"
+    rf"|du\slịch|giáo\sdục|y\stế|kinh\stế|ngân\shàng|banking|logistics|version|phiên\sbản|v)\s?\Z"
+)
+_GLUED_LETTER_RE = re.compile(rf"[a-zđ]{_NA}")
+_LETTERS_AFTER_DIGITS_OK = frozenset("xkmbđ")
+
+
+def code_cue(s: str, start: int, end: int, before: str, prefix_empty: bool) -> Cue | None:
+    """A number that is part of a name or code: glued to a letter before it that no qualifier or currency
+    explains ("G20", "IPv6", "F0"), glued to one letter after it ("5G", "3D"), or a generation label
+    ("Industry 4.0", "Công nghiệp 4.0", "Web 2.0")."""
+    if prefix_empty and start > 0 and s[start - 1].isalpha():
+        return Cue.CODE
+    if end < len(s) and s[end] not in _LETTERS_AFTER_DIGITS_OK and _GLUED_LETTER_RE.match(s, end):
+        return Cue.CODE if s[end - 1].isdigit() else None
+    if _GENERATION_RE.fullmatch(s, start, end) and _GENERATION_BEFORE_RE.search(before):
+        return Cue.CODE
     return None
 
 
