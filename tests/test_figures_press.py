@@ -52,7 +52,7 @@ RANKS = [
     ("climbed one place", "en", 1, None, None, None),
     ("moving up one notch", "en", 1, None, None, None),
     ("slipped four spots", "en", 4, None, None, None),
-    ("in the ranking of 63 provinces", "en", 63, None, None, None),
+    ("a ranking of 34 provinces", "en", 34, None, None, None),
     ("tăng 7 bậc", "vi", 7, None, None, None),
     ("trong bảng xếp hạng 63 tỉnh, thành phố", "vi", 63, None, None, None),
 ]
@@ -70,8 +70,8 @@ def test_ranks_in_press_phrasing(text: str, lang: str, value: float, unit, quali
         ("thứ 9/2024", "vi"),
         ("rose from 86th to 71st", "en"),  # two ranks
         ("tăng 3 bậc, lên hạng 71/193", "vi"),
-        ("Singapore (No. 4)", "en"),  # "No. 4" beside a name: a rank? say so
-        ("number one", "en"),
+        ("Thailand (No. 7)", "en"),  # "No. 4" beside a name: a rank? say so
+        ("number two", "en"),
     ],
 )
 def test_ambiguous_ranks_raise(text: str, lang: str) -> None:
@@ -122,10 +122,10 @@ SCALES = [
     ("2,1 triệu tỷ đồng", "vi", 2.1e15, "VND"),
     ("VND1.062 quadrillion", "en", 1.062e15, "VND"),  # a known scale word: d.ddd is a decimal again
     ("34 tỉnh", "vi", 34, None),  # "tỉnh" (province) starts with the scale word "tỉ"
-    ("12 ngành", "vi", 12, None),  # "ngành" (sector) starts with "ngàn"
-    ("5 ngành nghề", "vi", 5, None),
-    ("63 tỉnh, thành phố", "vi", 63, None),
-    ("10 millionaires", "en", 10, None),
+    ("9 ngành", "vi", 9, None),  # "ngành" (sector) starts with "ngàn"
+    ("7 ngành nghề", "vi", 7, None),
+    ("45 tỉnh, thành phố", "vi", 45, None),
+    ("25 millionaires", "en", 25, None),
     ("2 billionaires", "en", 2, None),
     ("3 tỷđồng", "vi", 3e9, "VND"),  # glued to a currency: still the scale word
     ("116 millionusers", "en", 116e6, None),  # English scale words glued by scraping still count
@@ -166,8 +166,8 @@ def test_vietnamese_number_words_by_context(text: str, value: float, unit) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["mỗi năm", "trong năm nay", "hàng năm", "hàng trăm hồ sơ", "một số địa phương", "một trong những bộ",
-     "với mức tăng hai con số", "hai năm liên tiếp đứng thứ 3", "Bộ Công an đứng thứ hai với 98,2%"],
+    ["mỗi năm", "cả năm nay", "hàng năm", "hàng trăm hồ sơ", "một số địa phương", "một trong những bộ",
+     "đạt mức tăng trưởng hai con số", "hai năm liên tiếp đứng thứ 3", "Bộ Công an đứng thứ hai với 98,2%"],
 )  # fmt: skip
 def test_vietnamese_words_that_are_not_a_number_or_a_second_one(text: str) -> None:
     with pytest.raises(FigureParseError, match=re.escape(repr(text))):
@@ -193,7 +193,7 @@ def test_parentheses_never_change_the_sign(text: str, lang: str, value: float, u
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("Which one is it", "en"), ("one of the ministries", "en"), ("no one is left behind", "en"),
-     ("a second", "en"), ("for the first time", "en"), ("the one they chose", "en")],
+     ("just a second", "en"), ("for the first time", "en"), ("the one they chose", "en")],
 )  # fmt: skip
 def test_pronoun_one_and_ordinal_words_without_ranking_raise(text: str, lang: str) -> None:
     with pytest.raises(FigureParseError):
@@ -201,7 +201,7 @@ def test_pronoun_one_and_ordinal_words_without_ranking_raise(text: str, lang: st
 
 
 def test_small_numbers_spelled_out_inside_a_phrase() -> None:
-    _is("at least one digital platform", "en", 1, None, "at_least")
+    _is("at least one national data platform", "en", 1, None, "at_least")
     _is("after nine months of operation", "en", 9, None)
     _is("eleven ministries", "en", 11, None)
 
@@ -210,7 +210,7 @@ NOT_FIGURES = [
     # dates
     ("on March 3", "en", "a date"),
     ("3 March 2021", "en", "a date"),
-    ("launched in December 2019", "en", "a date"),
+    ("went live in December 2019", "en", "a date"),
     ("ngày 15/6", "vi", "a date"),
     ("ngày 2 tháng 9 năm 2021", "vi", "a date"),
     ("tháng 12/2024", "vi", "a date"),
@@ -220,7 +220,7 @@ NOT_FIGURES = [
     # years
     ("in 2021", "en", "a year"),
     ("the 2025 action plan", "en", "a year"),
-    ("đến năm 2030", "vi", "a year"),
+    ("đến năm 2035", "vi", "a year"),
     ("năm 2020", "vi", "a year"),
     ("giai đoạn 2021-2025", "vi", "period of years"),
     ("the 2016 - 2020 period", "en", "period of years"),
@@ -230,7 +230,7 @@ NOT_FIGURES = [
     ("posted 8 am", "en", "a time"),
     # legal documents
     ("Nghị định 47/2020/NĐ-CP", "vi", "document"),
-    ("Quyết định số 06/QĐ-TTg", "vi", "document"),
+    ("Quyết định số 17/QĐ-TTg", "vi", "document"),
     ("Nghị quyết 57-NQ/TW", "vi", "document"),
     ("Decree No. 13/2023/ND-CP", "en", "document"),
     ("under Decision 942", "en", "document"),
@@ -250,7 +250,7 @@ NOT_FIGURES = [
     ("kỳ họp thứ 7", "vi", "sequence"),
     ("the 3rd Digital Summit", "en", "sequence"),
     ("the 10th anniversary", "en", "sequence"),
-    ("the 11th year in a row", "en", "sequence"),
+    ("for the 9th year in a row", "en", "sequence"),
     ("sáng thứ 6", "vi", "day of the week"),
     # frequencies, periods, fractions of a figure
     ("per 1,000 people", "en", "frequency"),
@@ -289,7 +289,7 @@ def test_numbers_that_are_not_figures_raise_with_the_reason(text: str, lang: str
     ("text", "lang", "value"),
     [("2019 accounts", "en", 2019), ("khoảng 2000 người", "vi", 2000), ("more than 2000 visits", "en", 2000),
      ("đạt 4.0 điểm", "vi", 4.0), ("more than2,800", "en", 2800), ("VND5 billion", "en", 5e9),
-     ("ở mức 45%", "vi", 45), ("lên mức 43,3 tỷ USD", "vi", 43.3e9), ("sau 10 ngày", "vi", 10)],
+     ("ở mức 45%", "vi", 45), ("lên mức 21,6 tỷ USD", "vi", 21.6e9), ("sau 10 ngày", "vi", 10)],
 )  # fmt: skip
 def test_near_misses_of_the_not_a_figure_rules_are_figures(text: str, lang: str, value: float) -> None:
     assert parse_figure(text, lang).value == pytest.approx(value)
@@ -297,7 +297,7 @@ def test_near_misses_of_the_not_a_figure_rules_are_figures(text: str, lang: str,
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("qua 12 lần công bố", None), ("gấp 3 lần", "times"), ("tăng 27 lần so với cùng kỳ", "times"),
+    [("sau 8 lần khảo sát", None), ("gấp 3 lần", "times"), ("tăng 18 lần so với năm trước", "times"),
      ("26 lần", "times")],
 )  # fmt: skip
 def test_lan_is_a_multiple_only_with_a_multiple_cue_or_at_the_end(text: str, unit) -> None:
