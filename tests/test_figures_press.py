@@ -121,7 +121,7 @@ SCALES = [
     ("VND 2.1 quadrillion", "en", 2.1e15, "VND"),
     ("2,1 triệu tỷ đồng", "vi", 2.1e15, "VND"),
     ("VND1.062 quadrillion", "en", 1.062e15, "VND"),  # a known scale word: d.ddd is a decimal again
-    ("34 tỉnh", "vi", 34, None),  # "tỉnh" (province) starts with the scale word "tỉ"
+    ("29 tỉnh", "vi", 29, None),  # "tỉnh" (province) starts with the scale word "tỉ"
     ("9 ngành", "vi", 9, None),  # "ngành" (sector) starts with "ngàn"
     ("7 ngành nghề", "vi", 7, None),
     ("45 tỉnh, thành phố", "vi", 45, None),
@@ -139,7 +139,7 @@ def test_scale_words_only_as_whole_words(text: str, lang: str, value: float, uni
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("4 quintillion dollars", "en"), ("12 lakh people", "en"), ("3 crore", "en"), ("7 gazillion", "en"),
+    [("4 quintillion dollars", "en"), ("12 lakh people", "en"), ("7 crore", "en"), ("7 gazillion", "en"),
      ("5 tỷtrong năm", "vi"), ("2 trillionths", "en")],
 )  # fmt: skip
 def test_unknown_scale_words_raise_never_dropped(text: str, lang: str) -> None:
@@ -166,8 +166,8 @@ def test_vietnamese_number_words_by_context(text: str, value: float, unit) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["mỗi năm", "cả năm nay", "hàng năm", "hàng trăm hồ sơ", "một số địa phương", "một trong những bộ",
-     "đạt mức tăng trưởng hai con số", "hai năm liên tiếp đứng thứ 3", "Bộ Công an đứng thứ hai với 98,2%"],
+    ["tăng đều mỗi năm", "cả năm nay", "hàng năm", "hàng trăm hồ sơ", "một số địa phương",
+     "một trong những bộ", "đạt mức tăng trưởng hai con số", "hai năm liên tiếp đứng thứ 3", "Bộ Công an đứng thứ hai với 98,2%"],
 )  # fmt: skip
 def test_vietnamese_words_that_are_not_a_number_or_a_second_one(text: str) -> None:
     with pytest.raises(FigureParseError, match=re.escape(repr(text))):
