@@ -48,7 +48,8 @@ The portal, launched on December 9, 2019, now offers 4,400 online public service
 """
 
 ARTICLE_VI = """Hà Nội, ngày 5/11/2023 - Theo số liệu Văn phòng Chính phủ vừa công bố, \
-tính đến ngày 31/10/2023, Cổng Dịch vụ công quốc gia có hơn 9,1 triệu tài khoản đăng ký và tiếp nhận trên 12,5 triệu hồ sơ trực tuyến.
+tính đến ngày 31/10/2023, Cổng Dịch vụ công quốc gia có hơn 9,1 triệu tài khoản đăng ký và tiếp nhận \
+trên 12,5 triệu hồ sơ trực tuyến.
 Riêng tháng 10, Cổng ghi nhận khoảng 650.000 giao dịch thanh toán trực tuyến với tổng số tiền gần \
 1.200 tỷ đồng.
 Trong 9 tháng đầu năm 2023, tỷ lệ hồ sơ xử lý trực tuyến toàn trình của cả nước đạt 38,6%.

@@ -167,7 +167,8 @@ def test_vietnamese_number_words_by_context(text: str, value: float, unit) -> No
 @pytest.mark.parametrize(
     "text",
     ["tăng đều mỗi năm", "cả năm nay", "hàng năm", "hàng trăm hồ sơ", "một số địa phương",
-     "một trong những bộ", "đạt mức tăng trưởng hai con số", "hai năm liên tiếp đứng thứ 3", "Bộ Công an đứng thứ hai với 98,2%"],
+     "một trong những bộ", "đạt mức tăng trưởng hai con số", "hai năm liên tiếp đứng thứ 3",
+     "Bộ Công an đứng thứ hai với 98,2%"],
 )  # fmt: skip
 def test_vietnamese_words_that_are_not_a_number_or_a_second_one(text: str) -> None:
     with pytest.raises(FigureParseError, match=re.escape(repr(text))):
