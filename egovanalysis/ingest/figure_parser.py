@@ -297,7 +297,7 @@ _CENTS_RE = re.compile(r"\s?(?:and\s)?")
 _CENTS_WORD_RE = re.compile(r"\s?cents?" + _NA)
 _DENOM_RE = re.compile(
     r"\s?(?:(?:position|place|spot|rank|vị\strí)\s)?"
-    r"(?:among(?:st)?|out\sof(?:\s(?:the\s)?total(?:\sof)?)?|of|in|/|trên(?:\stổng\ssố)?"
+    r"(?:among(?:st)?|out\sof(?:\s(?:the\s)?total(?:\sof)?)?|of|in|over|/|trên(?:\stổng\ssố)?"
     r"|trong(?:\stổng\ssố|\ssố|\sbảng\sxếp\shạng)?)\s?(?:the\s|all\s|tổng\ssố\s|các\s)?"
     r"(?P<den>[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]+)(?![0-9.,]*[0-9])"
 )
