@@ -45,8 +45,9 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-bench: setup ## run the benchmarks (figure parser; refresh; data build)
+bench: setup ## run the benchmarks (parser, extraction, data build, refresh, sweep, calibration)
 	$(BIN)/python benchmarks/bench_parser.py
+	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_refresh.py
 	$(BIN)/python benchmarks/bench_build.py
 
