@@ -1,5 +1,4 @@
-"""Tests of egovanalysis.forecasting.backtest (rolling-origin MASE and coverage) and .choice (the model
-choice: a record with a basis, never a sentence to parse)."""
+"""Tests of egovanalysis.forecasting.backtest: rolling-origin MASE and coverage of the classic models."""
 
 from __future__ import annotations
 
@@ -9,8 +8,6 @@ import pytest
 
 from egovanalysis.errors import ForecastError
 from egovanalysis.forecasting.backtest import backtest, backtest_forecasts, horizon_bucket
-from egovanalysis.forecasting.choice import ChoiceBasis, choose_model
-from egovanalysis.forecasting.models import fit_all
 
 SEEDS = range(10)
 
@@ -38,18 +35,13 @@ def synthetic(kind: str, seed: int, n: int = 10) -> pd.Series:
     ("logistic", ("naive", "drift", "linear", "logit"), "logit"),
     ("walk", ("naive", "drift", "linear"), "naive"),
 ])
-def test_the_right_model_wins_in_most_seeds(kind, models, expected):
+def test_the_right_model_has_the_lowest_backtest_error_in_most_seeds(kind, models, expected):
     wins = []
     for seed in SEEDS:
-        s = synthetic(kind, seed)
-        choice = choose_model(backtest(s, models), fit_all(s, models))
-        wins.append(choice.model)
-        assert choice.basis.tested  # ten points: always enough backtest forecasts
-        if choice.model == "naive":
-            assert choice.basis is ChoiceBasis.NAIVE_BEST_IN_BACKTEST
-            assert choice.mase == choice.naive_mase
-        else:
-            assert choice.basis is ChoiceBasis.BEST_IN_BACKTEST and choice.mase < choice.naive_mase
+        table = backtest(synthetic(kind, seed), models)
+        totals = table.assign(total=table["mase"] * table["n_forecasts"]).groupby("model")[
+            ["total", "n_forecasts"]].sum()
+        wins.append((totals["total"] / totals["n_forecasts"]).idxmin())
     assert sum(w == expected for w in wins) >= 7, wins
 
 
@@ -84,9 +76,6 @@ def test_mase_scales_naive_error_per_unit_time_on_irregular_dates():
     naive = detail[detail["model"] == "naive"]
     assert np.allclose(naive["scaled_error"], naive["horizon_years"])
     assert np.allclose(detail.loc[detail["model"] == "linear", "scaled_error"], 0, atol=1e-8)
-    choice = choose_model(backtest(s, ("naive", "linear")), fit_all(s, ("naive", "linear")))
-    assert choice.model == "linear" and choice.basis is ChoiceBasis.BEST_IN_BACKTEST
-    assert choice.mase == pytest.approx(0, abs=1e-8) and choice.naive_mase > 1
 
 
 def test_ets_is_backtested_only_from_its_minimum_points():
@@ -104,40 +93,6 @@ def test_irregular_biennial_series_with_statespace():
     table = backtest(s, ("naive", "statespace", "ets_damped"))
     assert set(table["model"]) == {"naive", "statespace"}  # ets refused: irregular
     assert (table["n_forecasts"] > 0).all()
-
-
-def test_choose_model_falls_back_to_aicc_with_too_few_origins():
-    s = pd.Series([100.0, 180.0, 330.0, 600.0, 1100.0],
-                  index=pd.DatetimeIndex([pd.Timestamp(2015 + i, 1, 1) for i in range(5)]))
-    models = ("naive", "linear", "loglinear")
-    table = backtest(s, models)
-    assert table.groupby("model")["n_forecasts"].sum().max() < 5
-    fits = fit_all(s, models)
-    choice = choose_model(table, fits)
-    assert choice.model == "loglinear" and choice.basis is ChoiceBasis.IN_SAMPLE_AICC
-    assert not choice.basis.tested
-    assert set(choice.aicc) == {"linear", "loglinear"}
-    assert min(choice.aicc, key=choice.aicc.get) == "loglinear"
-    assert choice.aicc["loglinear"] == fits["loglinear"].aicc
-
-
-def test_choose_model_without_naive_in_table_uses_mase_of_one():
-    table = pd.DataFrame({"model": ["linear", "drift"], "horizon": ["<=1", "<=1"], "n_forecasts": [10, 10],
-                          "mase": [1.3, 1.1], "coverage": [0.8, 0.8]})
-    choice = choose_model(table)
-    assert choice.model == "naive" and choice.basis is ChoiceBasis.NO_MODEL_BELOW_ONE
-    assert choice.mase == 1.1 and np.isnan(choice.naive_mase)  # the best model's score, naive unscored
-    table.loc[1, "mase"] = 0.6
-    assert choose_model(table).model == "drift"
-    assert choose_model(table).basis is ChoiceBasis.BEST_IN_BACKTEST
-    # a model without a current fit is not chosen
-    assert choose_model(table, {"linear": object()}).model == "naive"  # type: ignore[dict-item]
-
-
-def test_choose_model_with_nothing_to_go_on():
-    empty = pd.DataFrame(columns=["model", "horizon", "n_forecasts", "mase", "coverage"])
-    choice = choose_model(empty, {})
-    assert choice.model == "naive" and choice.basis is ChoiceBasis.TOO_SHORT
 
 
 def test_backtest_errors_and_determinism():

@@ -47,17 +47,16 @@ def test_table_model_and_reason(accounts_2021: ForecastResult) -> None:
     assert list(table.columns) == ["date", "mean", "lower", "upper"]
     assert len(table) == 2  # horizon 2: two yearly anniversaries of the last point
     assert (table["lower"] <= table["mean"]).all() and (table["mean"] <= table["upper"]).all()
-    assert accounts_2021.model in accounts_2021.fits
+    assert accounts_2021.model == "growth_band" and accounts_2021.forecaster.model == "growth_band"
     assert isinstance(accounts_2021.choice, ModelChoice)
-    assert accounts_2021.reason is accounts_2021.choice.basis
-    assert isinstance(accounts_2021.reason, ChoiceBasis)
+    assert accounts_2021.reason is accounts_2021.choice.basis is ChoiceBasis.BENCHMARKED_FOR_MEASURE
 
 
 def test_cutoff_fits_only_earlier_data(accounts_2021: ForecastResult) -> None:
     assert accounts_2021.series.index.max() <= pd.Timestamp("2021-03-31")
     assert len(accounts_2021.series) == 7  # 412,000 reported on 24 and 31 Dec 2020 counts once
     assert accounts_2021.actuals.index.max() == pd.Timestamp("2023-07-31")
-    assert accounts_2021.fitted.last_date == pd.Timestamp("2021-03-08")
+    assert accounts_2021.forecaster.last_date == pd.Timestamp("2021-03-08")
 
 
 def test_later_actuals_against_the_forecast(accounts_2021: ForecastResult) -> None:
@@ -84,6 +83,9 @@ def test_dates_ask_for_exactly_those_dates() -> None:
 
 
 def test_egdi_rank_table_is_in_ranks_with_n_ranked(egdi: ForecastResult) -> None:
+    assert egdi.model == "pooled_naive" and egdi.reason is ChoiceBasis.POOLED_BENCHMARK
+    # the rank moves at surveys only: a horizon of 3 years from the 2024 survey holds the 2026 survey
+    assert list(egdi.table["date"]) == [pd.Timestamp("2026-07-01")]
     table = egdi.table
     assert list(table.columns) == ["date", "mean", "lower", "upper", "n_ranked"]
     assert (table["n_ranked"] == UN_MEMBER_STATES).all()
@@ -149,9 +151,19 @@ def test_past_targets_are_judged_by_the_one_target_rule(level4: ForecastResult) 
 def test_a_forced_model_is_used_and_said_so() -> None:
     result = forecast_indicator("portal_accounts", horizon=1, model="drift", level=0.9)
     assert result.model == "drift" and result.reason is ChoiceBasis.REQUESTED
-    assert result.forecast["level"].eq(0.9).all()
-    assert {"naive", "drift", "linear", "loglinear"} <= set(result.models["model"])  # all still backtested
-    assert result.choice.n_forecasts > 0
+    assert result.forecast["level"].eq(0.9).all() and result.forecaster.model == "drift"
+    with pytest.raises(ForecastError, match="survey rank"):
+        forecast_indicator("portal_accounts", model="pooled_naive")
+
+
+def test_the_later_survey_ranks_are_compared_in_ranks() -> None:
+    result = forecast_indicator("un_egdi_rank", cutoff="2019-01-01", horizon=4)
+    later = result.later
+    assert list(later["date"].dt.year) == [2020, 2022, 2024]
+    assert list(later["actual"]) == [86.0, 86.0, 71.0]  # the ranks as published
+    assert np.allclose(later["error"], later["central"] - later["actual"])
+    assert later["error_pct"].isna().all()  # no relative error of a rank
+    assert (later["lower"] < later["upper"]).all()
 
 
 def test_errors() -> None:
@@ -171,5 +183,5 @@ def test_errors() -> None:
         forecast_indicator("portal_accounts", country="THA")
     with pytest.raises(SelectionError, match="no ranked surveys for 'XXX'"):
         forecast_indicator("un_egdi_rank", country="XXX")
-    with pytest.raises(ForecastError, match="cannot be fitted"):
+    with pytest.raises(ForecastError, match="ets_damped"):
         forecast_indicator("portal_accounts", model="ets_damped")  # 9 irregular points

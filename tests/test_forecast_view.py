@@ -10,7 +10,6 @@ import pytest
 from egovanalysis.conventions import UN_MEMBER_STATES
 from egovanalysis.errors import ForecastError
 from egovanalysis.forecasting import ForecastResult, forecast_indicator
-from egovanalysis.forecasting.choice import ChoiceBasis, ModelChoice
 from egovanalysis.reporting import forecast_chart, forecast_texts, forecast_view
 
 
@@ -69,26 +68,24 @@ def test_forecast_table_columns(accounts_2021: ForecastResult, egdi: ForecastRes
     assert list(ranks) == list(np.rint(egdi.table["mean"]).astype(int))
 
 
-@pytest.mark.parametrize(("basis", "words"), [
-    (ChoiceBasis.NAIVE_BEST_IN_BACKTEST, "no model beats the naive forecast; use naive"),
-    (ChoiceBasis.BEST_IN_BACKTEST, "lowest backtest MASE (0.50 over 12 forecasts), against 1.25 for naive"),
-    (ChoiceBasis.IN_SAMPLE_AICC, "an in-sample criterion"),
-    (ChoiceBasis.TOO_SHORT, "too few backtest forecasts and no AICc"),
-    (ChoiceBasis.REQUESTED, "linear was asked for"),
-])
-def test_reason_text_is_generated_from_the_basis(basis: ChoiceBasis, words: str) -> None:
-    model = "naive" if basis in (ChoiceBasis.NAIVE_BEST_IN_BACKTEST, ChoiceBasis.TOO_SHORT) else "linear"
-    choice = ModelChoice(model, basis, mase=0.5, n_forecasts=12, naive_mase=1.25, aicc={"linear": 3.0})
-    assert words in forecast_texts.reason_text(choice)
+def test_method_text_is_generated_from_the_choice(
+    accounts_2021: ForecastResult, level4: ForecastResult, egdi: ForecastResult
+) -> None:
+    assert "a cumulative count cannot fall" in forecast_texts.method_text(accounts_2021)
+    assert "always stays within 0-100%" in forecast_texts.method_text(level4)
+    text = forecast_texts.method_text(egdi)
+    assert text.startswith("Viet Nam's next rank is forecast to stay where it is")
+    moves = egdi.forecaster.moves(1)
+    assert f"({moves.n} moves, {moves.first_survey.year} to {moves.last_survey.year})" in text
+    forced = forecast_indicator("portal_accounts", model="linear")
+    assert "**linear was asked for**" in forecast_texts.method_text(forced)
 
 
-def test_choice_text_and_models_table(accounts_2021: ForecastResult) -> None:
-    text = forecast_texts.choice_text(accounts_2021)
-    assert text.startswith(f"**Model chosen: {accounts_2021.model}.**")
-    assert forecast_texts.reason_text(accounts_2021.choice) in text
-    table = forecast_view.models_table(accounts_2021)
-    assert {"naive", "drift", "linear", "loglinear"} <= set(table["model"])
-    assert table.loc[table["model"] == "ets_damped", "note"].iloc[0].startswith("not fitted:")
+def test_method_table(accounts_2021: ForecastResult, egdi: ForecastResult) -> None:
+    band = forecast_view.method_table(accounts_2021).iloc[0]
+    assert band["pace measured since"] == "2020-12-24" and band["band (80%)"] == "0 to 1.5 x pace"
+    pooled = forecast_view.method_table(egdi).iloc[0]
+    assert pooled["surveys ahead"] == 1 and pooled["moves pooled"] == egdi.forecaster.moves(1).n
 
 
 def test_rank_targets_table_and_text(egdi: ForecastResult) -> None:
@@ -153,3 +150,38 @@ def test_summary_table(accounts_2021: ForecastResult, egdi: ForecastResult) -> N
     table = forecast_view.summary_table([accounts_2021, egdi])
     assert list(table["indicator"]) == ["portal_accounts", "un_egdi_rank"]
     assert list(table["points used"]) == [7, 12]
+
+
+def test_later_table_of_a_survey_rank_is_in_ranks() -> None:
+    result = forecast_indicator("un_egdi_rank", country="THA", cutoff="2018-12-31")
+    table = forecast_view.later_table(result)
+    assert list(table.columns) == ["date", "years ahead", "actual rank", "central rank", "lower (80%)",
+                                   "upper (80%)", "inside", "error (ranks)"]
+    assert list(table["actual rank"]) == [57, 55, 52]
+    text = forecast_texts.fared_text(result)
+    assert "in the survey of 2020-07-01 it ranked 57" in text
+
+
+def test_calibration_tables_and_text(egdi: ForecastResult, accounts_2021: ForecastResult) -> None:
+    from egovanalysis.forecasting import calibration
+
+    benches = forecast_view.calibrate([egdi, accounts_2021])
+    assert set(benches) == {True, False}
+    table = forecast_view.calibration_table(benches[True], survey=True)
+    assert list(table["horizon"]) == ["next survey", "second survey"]
+    summary = calibration.egdi_summary(benches[True])
+    assert list(table["coverage (80%)"]) == list(summary["coverage"].round(3))
+    reliability = forecast_view.reliability_table(benches[True])
+    assert list(reliability["nominal"]) == list(calibration.LEVELS)
+    held, cases = forecast_view.own_record(benches[True], egdi)
+    own = benches[True].cases[benches[True].cases["country"] == "VNM"]
+    assert (held, cases) == (int(own["covered"].sum()), len(own)) and cases > 0
+    text = forecast_texts.calibration_text(egdi, held, cases, summary)
+    assert f"On Viet Nam's own past they held {held} of {cases} times." in text
+    reported = forecast_view.calibration_table(benches[False], survey=False)
+    assert reported["cumulative below last"].sum() == 0
+    assert forecast_view.benchmark_sources(benches[True], survey=True) == ["un-desa-egov-data-center"]
+    fig, ax = plt.subplots()
+    forecast_chart.plot_reliability(calibration.reliability(benches[True]), ax)
+    assert len(ax.get_lines()) == 3  # the diagonal and one line per horizon
+    plt.close(fig)

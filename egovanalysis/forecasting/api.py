@@ -1,22 +1,23 @@
 """The forecasting API (DESIGN.md contract): :func:`forecast_indicator` returns a :class:`ForecastResult`.
 
 ``forecast_indicator("portal_accounts")`` loads the data itself (:mod:`egovanalysis.data`), builds the series
-(:mod:`~egovanalysis.forecasting.series`), backtests the models that suit its measure
-(:mod:`~egovanalysis.forecasting.backtest`), chooses one (:mod:`~egovanalysis.forecasting.choice`), forecasts
-with an interval, and reads the series' recorded targets (:mod:`~egovanalysis.forecasting.target_readings`).
-The forecast notebook and the calibration benchmark call it (or :func:`forecast_from`, the same path with
-the data passed in), so what they show is what a user gets.
+(:mod:`~egovanalysis.forecasting.series`), takes the method the calibration benchmark supports for its kind
+(:mod:`~egovanalysis.forecasting.choice`), forecasts with an interval, and reads the series' recorded targets
+(:mod:`~egovanalysis.forecasting.target_readings`). The forecast notebook and the calibration benchmark
+(:mod:`~egovanalysis.forecasting.calibration`) call it, or :func:`forecast_from`, the same path with the
+tables passed in, so what they show is what a user gets.
 
 **The EGDI rank** (indicator ``un_egdi_rank``) of any country in the panel is modelled as a percentile of
-the countries ranked (the number ranked changed from 173 to 193) and given back in ranks (1 = best) with
-the number ranked beside them; every other indicator is one of the focus country's reported series.
+the countries ranked (the number ranked changed from 173 to 193), learning from every country of the panel
+(:mod:`~egovanalysis.forecasting.pooled`), and given back in ranks (1 = best) with the number ranked beside
+them; every other indicator is one of the focus country's reported series.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,11 @@ from egovanalysis import config, data
 from egovanalysis.analysis.egdi import EGDI_SOURCE_ID
 from egovanalysis.conventions import FOCUS_COUNTRY, percentile_to_rank
 from egovanalysis.errors import ForecastError
-from egovanalysis.forecasting.backtest import backtest
-from egovanalysis.forecasting.choice import ChoiceBasis, ModelChoice, choose_model, requested
-from egovanalysis.forecasting.models import MODELS, Fits, default_models, fit_all, forecast_dates
+from egovanalysis.forecasting.choice import METHODS, ChoiceBasis, ModelChoice, choose_method
+from egovanalysis.forecasting.forecaster import Forecaster
+from egovanalysis.forecasting.growth_band import growth_band
+from egovanalysis.forecasting.models import MODELS, fit
+from egovanalysis.forecasting.pooled import SurveyPool, pooled_naive
 from egovanalysis.forecasting.series import (
     DAYS_PER_YEAR,
     EGDI_INDICATOR,
@@ -44,13 +47,43 @@ __all__ = ["EGDI_INDICATOR", "ForecastInputs", "ForecastResult", "forecast_from"
            "load_inputs"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ForecastInputs:
     """The tables a forecast reads: observations, the indicator registry (indexed by id), the EGDI panel."""
 
     observations: pd.DataFrame
     registry: pd.DataFrame
     panel: pd.DataFrame
+
+    @functools.cached_property
+    def pool(self) -> SurveyPool:
+        """Every country's survey percentiles, the pool survey ranks learn from (built once)."""
+        return SurveyPool.from_panel(self.panel)
+
+    @functools.cached_property
+    def _panel_rows(self) -> dict[str, pd.DataFrame]:
+        return {str(iso3): rows for iso3, rows in self.panel.groupby("iso3", sort=False)}
+
+    @functools.cached_property
+    def country_names(self) -> dict[str, str]:
+        """The panel's name of each country (its latest spelling)."""
+        return {iso3: str(rows["country"].iloc[-1]) for iso3, rows in self._panel_rows.items()}
+
+    @functools.cached_property
+    def _survey_series(self) -> dict[str, pd.Series]:
+        return {}
+
+    def survey_series(self, country: str) -> pd.Series:
+        """A country's survey percentiles (:func:`~egovanalysis.forecasting.series.egdi_percentile_series`),
+        built once per country."""
+        if country not in self._survey_series:
+            rows = self._panel_rows.get(country)
+            rows = self.panel if rows is None else rows
+            self._survey_series[country] = egdi_percentile_series(rows, country)
+        cached = self._survey_series[country]
+        series = cached.copy()
+        series.attrs = dict(cached.attrs)
+        return series
 
 
 @functools.lru_cache(maxsize=2)
@@ -75,11 +108,11 @@ class ForecastResult:
     ChoiceBasis`; :attr:`choice` holds the numbers behind it).
 
     ``label`` is the registry's label of the indicator, ``country_name`` the panel's name of the country.
-    The rest is what the forecast notebook shows: the fitted series (:attr:`series`, on the modelled scale:
-    percentiles for the EGDI rank, in :attr:`unit`) and every actual (:attr:`actuals`), the fits and the
-    models refused, the backtest per model and horizon (:attr:`backtest`) and per model (:attr:`models`),
-    the forecast on the modelled scale (:attr:`forecast`), the target readings (:attr:`targets`), the
-    actuals after the cutoff against the forecast (:attr:`later`) and the source ids of the rows used.
+    The rest is what the forecast notebook shows: the series the forecast rests on (:attr:`series`, on the
+    modelled scale: percentiles for the EGDI rank, in :attr:`unit`) and every actual (:attr:`actuals`), the
+    :attr:`forecaster` (its distribution at any later date), the forecast on the modelled scale
+    (:attr:`forecast`), the target readings (:attr:`targets`), the actuals after the cutoff against the
+    forecast, in the table's unit (:attr:`later`), and the source ids of the rows used.
     """
 
     indicator: str
@@ -94,12 +127,10 @@ class ForecastResult:
     cutoff: pd.Timestamp | None
     series: pd.Series
     actuals: pd.Series
-    fits: Fits
+    forecaster: Forecaster
     choice: ModelChoice
     forecast: pd.DataFrame
     table: pd.DataFrame
-    backtest: pd.DataFrame
-    models: pd.DataFrame
     targets: list[TargetReading]
     later: pd.DataFrame
     sources: list[str] = field(default_factory=list)
@@ -113,11 +144,6 @@ class ForecastResult:
     def reason(self) -> ChoiceBasis:
         """Why that model (plain words as the enum's value; the numbers are in :attr:`choice`)."""
         return self.choice.basis
-
-    @property
-    def fitted(self) -> Any:
-        """The chosen model's fit (:class:`~egovanalysis.forecasting.models.Fit`)."""
-        return self.fits[self.model]
 
     @property
     def is_survey(self) -> bool:
@@ -135,8 +161,8 @@ def _check_parameters(horizon: Any, level: Any, model: str | None) -> None:
         raise ForecastError(f"horizon must be a positive number of years, not {horizon!r}")
     if not isinstance(level, int | float) or isinstance(level, bool) or not 0 < float(level) < 1:
         raise ForecastError(f"level must be between 0 and 1 (e.g. 0.8), not {level!r}")
-    if model is not None and model not in MODELS:
-        raise ForecastError(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
+    if model is not None and model not in (*METHODS, *MODELS):
+        raise ForecastError(f"unknown model {model!r}; choose one of: {', '.join((*METHODS, *MODELS))}")
 
 
 def _timestamp(value: Any, what: str) -> pd.Timestamp | None:
@@ -156,7 +182,7 @@ def _timestamp(value: Any, what: str) -> pd.Timestamp | None:
 def _actuals(inputs: ForecastInputs, indicator: str, country: str, scope: str) -> tuple[pd.Series, list[str]]:
     """Every actual of the indicator (modelled scale) and the source ids of its rows."""
     if indicator == EGDI_INDICATOR:
-        return egdi_percentile_series(inputs.panel, country), [EGDI_SOURCE_ID]
+        return inputs.survey_series(country), [EGDI_SOURCE_ID]
     if country != FOCUS_COUNTRY:
         raise ForecastError(
             f"the reported series are {FOCUS_COUNTRY}'s; '{indicator}' cannot be forecast for {country}. "
@@ -170,65 +196,72 @@ def _actuals(inputs: ForecastInputs, indicator: str, country: str, scope: str) -
 
 def _names(inputs: ForecastInputs, indicator: str, country: str) -> tuple[str, str]:
     """The indicator's registry label and the country's name in the EGDI panel (the ids when unknown)."""
-    registry, panel = inputs.registry, inputs.panel
+    registry = inputs.registry
     label = str(registry.loc[indicator, "label"]) if indicator in registry.index else indicator
-    names = panel.loc[panel["iso3"] == country, "country"]
-    return label, str(names.iloc[-1]) if len(names) else country
+    return label, inputs.country_names.get(country, country)
+
+
+def _factory(model: str, inputs: ForecastInputs, survey: bool) -> Callable[[pd.Series], Forecaster]:
+    """A function building ``model``'s forecaster from a series (the targets refit it on earlier data)."""
+    if model == "pooled_naive":
+        if not survey:
+            raise ForecastError(f"'pooled_naive' forecasts a survey rank ('{EGDI_INDICATOR}') only")
+        return lambda series: pooled_naive(series, inputs.pool)
+    if model == "growth_band":
+        return growth_band
+    return lambda series: fit(series, model)
 
 
 def _in_indicator_unit(frame: pd.DataFrame, survey: bool, n_ranked: float | None) -> pd.DataFrame:
     """The contract's table: ``date, mean, lower, upper`` (ranks with ``n_ranked`` for the survey)."""
-    table = frame[["date", "mean", "lower", "upper"]].reset_index(drop=True)
-    if not survey:
-        return table
-    n = float(n_ranked) if n_ranked is not None else math.nan
-    return pd.DataFrame({
-        "date": table["date"],
-        "mean": percentile_to_rank(table["mean"].to_numpy(dtype=float), n),
+    columns = {name: frame[name].to_numpy() for name in ("date", "mean", "lower", "upper")}
+    if survey:
+        n = float(n_ranked) if n_ranked is not None else math.nan
         # the better (upper) percentile is the better (smaller) rank
-        "lower": percentile_to_rank(table["upper"].to_numpy(dtype=float), n),
-        "upper": percentile_to_rank(table["lower"].to_numpy(dtype=float), n),
-        "n_ranked": int(n),
-    })
+        columns["mean"], columns["lower"], columns["upper"] = (
+            percentile_to_rank(columns["mean"], n), percentile_to_rank(columns["upper"], n),
+            percentile_to_rank(columns["lower"], n))
+        columns["n_ranked"] = np.full(len(frame), int(n))
+    return pd.DataFrame(columns)
 
 
-def _models_table(fits: Fits, table: pd.DataFrame, end: pd.Timestamp, level: float) -> pd.DataFrame:
-    """Per model asked for: backtest forecasts, mean MASE, coverage, and its forecast at ``end``."""
-    rows: list[dict[str, Any]] = []
-    for name in [*fits, *fits.refused]:
-        part = table[table["model"] == name]
-        n_fc = int(part["n_forecasts"].sum())
-        row: dict[str, Any] = {
-            "model": name, "n_forecasts": n_fc,
-            "mase": float((part["mase"] * part["n_forecasts"]).sum() / n_fc) if n_fc else math.nan,
-            "coverage": float((part["coverage"] * part["n_forecasts"]).sum() / n_fc) if n_fc else math.nan,
-            "central": math.nan, "lower": math.nan, "upper": math.nan, "refused": fits.refused.get(name, ""),
-        }
-        if name in fits:
-            at = fits[name].forecast(0.0, level=level, dates=[end]).iloc[0]
-            row.update(central=float(at["mean"]), lower=float(at["lower"]), upper=float(at["upper"]))
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    out.attrs["date"] = end
-    return out
+def _later(forecaster: Forecaster, actuals: pd.Series, cutoff: pd.Timestamp | None, level: float,
+           survey: bool) -> pd.DataFrame:
+    """The actuals after the cutoff against the forecast made at the cutoff, in the table's unit.
 
-
-def _later(result_fit: Any, actuals: pd.Series, cutoff: pd.Timestamp | None, level: float) -> pd.DataFrame:
-    """The actuals after the cutoff against the forecast made at the cutoff."""
-    columns = ["date", "years_ahead", "actual", "qualifier", "central", "lower", "upper", "inside",
+    For a survey rank: the ranks as published against the forecast in ranks (``error`` in ranks; there is
+    no relative error of a rank). Otherwise ``error_pct`` is relative to the actual (NaN for an actual of 0).
+    Actuals the method cannot reach (more surveys ahead than the pooled past holds) are left out and listed
+    in ``attrs["not_forecast"]``.
+    """
+    columns = ["date", "years_ahead", "actual", "qualifier", "central", "lower", "upper", "inside", "error",
                "error_pct"]
-    later = actuals[actuals.index > cutoff] if cutoff is not None else actuals.iloc[0:0]
-    if later.empty:
+    if cutoff is None:
         return pd.DataFrame(columns=columns)
-    frame = result_fit.forecast(0.0, level=level, dates=later.index)
+    later = actuals[actuals.index > cutoff]
+    reachable, unreachable = [], []
+    for date in later.index:  # a pooled method has no moves over more surveys than the past holds
+        try:
+            forecaster.forecast(0.0, level=level, dates=[date])
+            reachable.append(date)
+        except ForecastError:
+            unreachable.append(date)
+    later = later[later.index.isin(reachable)]
+    if later.empty:
+        empty = pd.DataFrame(columns=columns)
+        empty.attrs["not_forecast"] = unreachable
+        return empty
+    frame = forecaster.forecast(0.0, level=level, dates=later.index)
+    table = _in_indicator_unit(frame, survey, forecaster.n_ranked)
     actual = later.to_numpy(dtype=float)
-    central = frame["mean"].to_numpy(dtype=float)
+    if survey:
+        actual = actuals.attrs["ranks"].reindex(later.index).to_numpy(dtype=float)
+    central, lower, upper = (table[c].to_numpy(dtype=float) for c in ("mean", "lower", "upper"))
     quals = actuals.attrs.get("qualifiers") or {}
+    days = np.asarray((later.index - forecaster.last_date) / pd.Timedelta(days=1), dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        error = np.where(actual != 0, 100 * (central - actual) / np.abs(actual), np.nan)
-    days = np.asarray((later.index - result_fit.last_date) / pd.Timedelta(days=1), dtype=float)
-    lower, upper = frame["lower"].to_numpy(dtype=float), frame["upper"].to_numpy(dtype=float)
-    return pd.DataFrame({
+        error_pct = np.where(actual != 0, 100 * (central - actual) / np.abs(actual), np.nan)
+    out = pd.DataFrame({
         "date": later.index,
         "years_ahead": days / DAYS_PER_YEAR,
         "actual": actual,
@@ -237,8 +270,11 @@ def _later(result_fit: Any, actuals: pd.Series, cutoff: pd.Timestamp | None, lev
         "lower": lower,
         "upper": upper,
         "inside": (lower <= actual) & (actual <= upper),
-        "error_pct": error,
+        "error": central - actual,
+        "error_pct": np.full(len(actual), np.nan) if survey else error_pct,
     })[columns]
+    out.attrs["not_forecast"] = unreachable
+    return out
 
 
 def forecast_from(
@@ -252,54 +288,42 @@ def forecast_from(
     level: float = 0.8,
     model: str | None = None,
     dates: list[str] | None = None,
-    with_targets: bool = True,
+    details: bool = True,
 ) -> ForecastResult:
     """:func:`forecast_indicator` on tables passed in (``inputs``), e.g. a panel of every member state.
 
-    ``with_targets=False`` skips reading the recorded targets (a benchmark needs the forecast only).
+    ``details=False`` skips what a benchmark does not need: reading the recorded targets and setting the
+    later actuals against the forecast (:attr:`ForecastResult.targets` and :attr:`~ForecastResult.later`
+    are then empty).
     """
     _check_parameters(horizon, level, model)
     if not isinstance(indicator, str) or not indicator.strip():
         raise ForecastError(f"indicator must be one indicator id (a string), not {indicator!r}")
     indicator, country, level = indicator.strip(), str(country).strip().upper(), float(level)
     cut = _timestamp(cutoff, "cutoff")
+    survey = indicator == EGDI_INDICATOR
     actuals, sources = _actuals(inputs, indicator, country, scope)
     series = up_to(actuals, cut)
-    measure = str(series.attrs.get("measure") or "")
-    candidates = default_models(measure or None)
-    if model is not None and model not in candidates:
-        candidates = (*candidates, model)
-    fits = fit_all(series, candidates)
-    if not fits:
-        raise ForecastError("no model could be fitted: " + "; ".join(
-            f"{m}: {why}" for m, why in fits.refused.items()))
-    table = backtest(series, candidates, level)
-    if model is None:
-        choice = choose_model(table, fits)
-    elif model in fits:
-        choice = requested(model, table)
-    else:
-        raise ForecastError(f"model '{model}' cannot be fitted to this series: {fits.refused[model]}")
-    fitted = fits[choice.model]
-    when = (forecast_dates(fitted.last_date, 0.0, [_timestamp(d, "a forecast date") for d in dates])
-            if dates else None)
-    frame = fitted.forecast(0.0 if when is not None else float(horizon), level=level, dates=when)
-    survey = indicator == EGDI_INDICATOR
-    n_ranked = float(series.attrs["n_ranked"].iloc[-1]) if survey else None
+    choice = (ModelChoice(model, ChoiceBasis.REQUESTED) if model is not None
+              else choose_method(series, survey=survey))
+    make = _factory(choice.model, inputs, survey)
+    forecaster = make(series)
+    when = [_timestamp(d, "a forecast date") for d in dates] if dates else None
+    frame = forecaster.forecast(0.0 if when else float(horizon), level=level, dates=when)
     targets: list[TargetReading] = []
-    if with_targets and (not survey or country == FOCUS_COUNTRY):  # rank targets: the focus country's
+    if details and (not survey or country == FOCUS_COUNTRY):  # rank targets: the focus country's
         target_rows = recorded_targets(inputs.observations, indicator)
-        targets = read_targets(series, actuals, target_rows, model=choice.model, level=level, cutoff=cut,
+        targets = read_targets(series, actuals, target_rows, model=make, level=level, cutoff=cut,
                                survey=survey)
         sources += [s for reading in targets for s in reading.source_ids.split(";") if s not in sources]
     label, country_name = _names(inputs, indicator, country)
     return ForecastResult(
         indicator=indicator, label=label, country=country, country_name=country_name, scope=scope,
-        unit=str(series.attrs.get("unit") or ""),
-        measure=measure, horizon=float(horizon), level=level, cutoff=cut, series=series, actuals=actuals,
-        fits=fits, choice=choice, forecast=frame, table=_in_indicator_unit(frame, survey, n_ranked),
-        backtest=table, models=_models_table(fits, table, pd.Timestamp(frame["date"].iloc[-1]), level),
-        targets=targets, later=_later(fitted, actuals, cut, level), sources=sources,
+        unit=str(series.attrs.get("unit") or ""), measure=str(series.attrs.get("measure") or ""),
+        horizon=float(horizon), level=level, cutoff=cut, series=series, actuals=actuals,
+        forecaster=forecaster, choice=choice, forecast=frame,
+        table=_in_indicator_unit(frame, survey, forecaster.n_ranked), targets=targets,
+        later=_later(forecaster, actuals, cut if details else None, level, survey), sources=sources,
     )
 
 
@@ -318,10 +342,12 @@ def forecast_indicator(
 
     ``indicator`` is an id of the indicator registry with reported actuals of ``country`` (the focus country,
     :data:`~egovanalysis.conventions.FOCUS_COUNTRY`) at ``scope``, or ``"un_egdi_rank"`` for the UN
-    E-Government Survey rank of any ISO3 ``country`` in the EGDI panel. ``horizon`` counts years (a forecast
-    at each anniversary of the last observation); ``dates``, when given, asks for the forecast at exactly
-    those dates instead. ``level`` is the interval's level; ``model`` forces a model (default: chosen by
-    rolling-origin backtest against the naive forecast).
+    E-Government Survey rank of any ISO3 ``country`` in the EGDI panel. ``horizon`` counts years: a forecast
+    at each anniversary of the last observation (for the survey rank: at each survey expected within the
+    horizon, at least the next one); ``dates``, when given, asks for the forecast at exactly those dates
+    instead. ``level`` is the interval's level; ``model`` forces a method or a classic model (default: the
+    method the calibration benchmark supports for the kind of series,
+    :mod:`~egovanalysis.forecasting.choice`).
 
     Raises :class:`~egovanalysis.errors.ForecastError` for an unknown indicator or model, too few points up to
     the cutoff, or an invalid parameter; :class:`~egovanalysis.errors.SelectionError` for a country that is

@@ -47,10 +47,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from egovanalysis.conventions import SNAPSHOT_RULE, percentile_to_rank, rank_to_percentile
+from egovanalysis.conventions import SNAPSHOT_RULE, rank_to_percentile
 from egovanalysis.errors import ForecastError
+from egovanalysis.forecasting.forecaster import Forecaster, check_level
 from egovanalysis.forecasting.series import (
-    DAYS_PER_YEAR,
     MIN_SERIES_POINTS,
     QUALIFIER_TREATMENT,
     coerce,
@@ -68,7 +68,6 @@ __all__ = [
     "fit",
     "fit_all",
     "forecast",
-    "forecast_dates",
     "prepare",
 ]
 
@@ -145,7 +144,7 @@ Predictor = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
-class Fit:
+class Fit(Forecaster):
     """A fitted model: a predictive distribution at any date after the last observation.
 
     At ``t`` years after the first observation, the model's value on its working scale (``transform``
@@ -171,22 +170,10 @@ class Fit:
     notes: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # -- distribution ------------------------------------------------------------------------------------
-
-    def _times(self, dates: Any) -> tuple[pd.DatetimeIndex, np.ndarray]:
-        idx = pd.DatetimeIndex(pd.to_datetime(dates))
-        bad = idx[idx <= self.last_date]
-        if len(bad):
-            raise ForecastError(
-                f"forecast dates must be after the last observation ({self.last_date.date()}); got "
-                f"{', '.join(str(d.date()) for d in bad)}"
-            )
-        return idx, years_between(self.origin, idx)
-
     def distribution(self, dates: Any) -> tuple[np.ndarray, np.ndarray, float]:
         """``(loc, scale, df)`` of the predictive distribution on the working scale at ``dates``."""
-        _, t = self._times(dates)
-        loc, scale = self.predictor(t)
+        idx = self.check_dates(dates)
+        loc, scale = self.predictor(years_between(self.origin, idx))
         return np.asarray(loc, dtype=float), np.asarray(scale, dtype=float), self.df
 
     def _to_value(self, z: np.ndarray) -> np.ndarray:
@@ -201,6 +188,16 @@ class Fit:
             value = min(max(value, lo), hi)
         return float(_FORWARD[self.transform](np.asarray([value]))[0])
 
+    def quantiles(self, dates: pd.DatetimeIndex, probs: Sequence[float]) -> np.ndarray:
+        """Quantiles on the value scale (the transform is monotone, so they are the working scale's)."""
+        loc, sd, df = self.distribution(dates)
+        q = np.asarray([_quantile(float(p), df) for p in probs])
+        return self._to_value(loc[:, None] + q[None, :] * sd[:, None])
+
+    def central(self, dates: pd.DatetimeIndex) -> np.ndarray:
+        """The location back-transformed (for ``loglinear``/``logit`` the median)."""
+        return self._to_value(self.distribution(dates)[0])
+
     def prob_at_least(self, dates: Any, threshold: float) -> np.ndarray:
         """P(value >= threshold) at each date, on the value scale (percentiles for ranks)."""
         loc, scale, df = self.distribution(dates)
@@ -210,61 +207,10 @@ class Fit:
         prob = np.where(scale > 0, _sf(standardised, df), np.where(loc >= z, 1.0, 0.0))
         return np.asarray(prob, dtype=float)
 
-    # -- frames ------------------------------------------------------------------------------------------
-
-    def forecast(
-        self,
-        horizon: float = 0.0,
-        *,
-        level: float = 0.8,
-        dates: Iterable[Any] | None = None,
-        scale: str = "value",
-    ) -> pd.DataFrame:
-        """Tidy forecast frame ``date, mean, lower, upper, model, level``.
-
-        ``mean`` is the central forecast (for ``loglinear``/``logit`` the back-transformed median). For
-        ranks, ``scale="value"`` gives ranks (with the latest survey's N, clipped to 1..N; ``lower`` is the
-        better, smaller rank) and ``scale="percentile"`` gives the percentiles that were modelled.
-        """
-        _check_level(level)
-        when = forecast_dates(self.last_date, horizon, dates)
-        loc, sd, df = self.distribution(when)
-        q = _quantile((1.0 + level) / 2.0, df)
-        mean = self._to_value(loc)
-        lower = self._to_value(loc - q * sd)
-        upper = self._to_value(loc + q * sd)
-        if self.measure == "rank" and scale == "value":
-            n = self.n_ranked
-            mean, lower, upper = (
-                percentile_to_rank(mean, n),
-                percentile_to_rank(upper, n),
-                percentile_to_rank(lower, n),
-            )
-        elif scale not in ("value", "percentile"):
-            raise ForecastError(f"scale must be 'value' or 'percentile', not {scale!r}")
-        frame = pd.DataFrame(
-            {
-                "date": when,
-                "mean": np.asarray(mean, dtype=float),
-                "lower": np.asarray(lower, dtype=float),
-                "upper": np.asarray(upper, dtype=float),
-                "model": self.model,
-                "level": float(level),
-            }
-        )
-        frame.attrs.update(
-            {
-                "model": self.model,
-                "measure": self.measure,
-                "last_observation": self.last_date.strftime("%Y-%m-%d"),
-                "n_points": self.n,
-                "qualified": dict(self.qualified),
-                "qualifier_treatment": QUALIFIER_TREATMENT,
-                "conflict_rule": SNAPSHOT_RULE,
-                "notes": list(self.notes),
-            }
-        )
-        return frame
+    def start_value(self) -> float:
+        """The model's level at the last observation (a trend model's line need not pass through it)."""
+        t_last = years_between(self.origin, [self.last_date])
+        return float(self._to_value(self.predictor(t_last)[0])[0])
 
 
 def _sf(x: np.ndarray, df: float) -> np.ndarray:
@@ -273,28 +219,6 @@ def _sf(x: np.ndarray, df: float) -> np.ndarray:
 
 def _quantile(p: float, df: float) -> float:
     return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
-
-
-def _check_level(level: float) -> None:
-    if not 0.0 < float(level) < 1.0:
-        raise ForecastError(f"level must be between 0 and 1 (e.g. 0.8), not {level!r}")
-
-
-def forecast_dates(
-    last: pd.Timestamp, horizon: float, dates: Iterable[Any] | None = None
-) -> pd.DatetimeIndex:
-    """Yearly anniversaries of ``last`` up to ``horizon`` years, the horizon if fractional, and ``dates``."""
-    if horizon < 0 or not math.isfinite(horizon):
-        raise ForecastError(f"horizon must be a non-negative number of years, not {horizon!r}")
-    last = pd.Timestamp(last)
-    out = [last + pd.DateOffset(years=k) for k in range(1, int(math.floor(horizon + 1e-9)) + 1)]
-    if horizon - math.floor(horizon + 1e-9) > 1e-9:
-        out.append(last + pd.Timedelta(days=round(horizon * DAYS_PER_YEAR)))
-    if dates is not None:
-        out.extend(pd.to_datetime(list(dates)))
-    if not out:
-        raise ForecastError("nothing to forecast: give a horizon of at least one year or some dates")
-    return pd.DatetimeIndex(sorted(set(out)), name="date")
 
 
 def default_models(measure: str | None) -> tuple[str, ...]:
@@ -639,6 +563,6 @@ def forecast(
     horizon itself if fractional, and at ``dates`` (e.g. a target's deadline). ``frame.attrs`` carries the
     qualified dates, how they were treated, and the model's notes. See :func:`fit` for the arguments.
     """
-    _check_level(level)
+    check_level(level)
     fitted = fit(series, model, measure=measure, n_ranked=n_ranked)
     return fitted.forecast(horizon, level=level, dates=dates)

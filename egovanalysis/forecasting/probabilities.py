@@ -31,6 +31,7 @@ forecast's at the date of the last expected survey, not at the deadline.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +53,15 @@ from egovanalysis.conventions import (
     rank_to_percentile,
 )
 from egovanalysis.errors import ForecastError
-from egovanalysis.forecasting.models import Fit, fit
-from egovanalysis.forecasting.series import coerce, years_between
+from egovanalysis.forecasting.forecaster import Forecaster
+from egovanalysis.forecasting.models import fit
+from egovanalysis.forecasting.series import coerce
 
 __all__ = [
+    "ModelSpec",
     "PastTarget",
     "SurveyTarget",
+    "build",
     "crossing_date",
     "evaluate_past_target",
     "survey_read_date",
@@ -65,6 +69,19 @@ __all__ = [
     "target_probability",
     "verdict_of",
 ]
+
+#: A model: the name of a classic model (fitted with :func:`~egovanalysis.forecasting.models.fit`), or a
+#: function building a forecaster from a series (e.g. a method that also learns from other countries).
+ModelSpec = str | Callable[[pd.Series], Forecaster]
+
+
+def build(series: pd.Series, model: ModelSpec, measure: str | None = None,
+          n_ranked: Any = None) -> Forecaster:
+    """The forecaster of ``model`` for ``series``."""
+    if callable(model):
+        return model(series)
+    return fit(series, model, measure=measure, n_ranked=n_ranked)
+
 
 def _direction(direction: str | None, measure: str | None) -> str:
     if direction is None:
@@ -83,7 +100,7 @@ def _check_unit(series: pd.Series, unit: str | None) -> None:
         )
 
 
-def _probability(fitted: Fit, target_value: float, deadline: pd.Timestamp, direction: str,
+def _probability(fitted: Forecaster, target_value: float, deadline: pd.Timestamp, direction: str,
                  n_ranked_target: float | None) -> float:
     if fitted.measure == "rank":
         n = n_ranked_target if n_ranked_target is not None else fitted.n_ranked
@@ -100,7 +117,7 @@ def target_probability(
     target_value: float,
     deadline: Any,
     *,
-    model: str,
+    model: ModelSpec,
     measure: str | None = None,
     unit: str | None = None,
     direction: str | None = None,
@@ -118,7 +135,7 @@ def target_probability(
     _check_unit(s, unit)
     measure = measure if measure is not None else s.attrs.get("measure")
     way = _direction(direction, measure)
-    fitted = fit(s, model, measure=measure, n_ranked=n_ranked)
+    fitted = build(s, model, measure, n_ranked)
     return _probability(fitted, target_value, pd.Timestamp(deadline), way, n_ranked_target)
 
 
@@ -132,7 +149,7 @@ def _meets(value: np.ndarray, target: float, direction: str) -> np.ndarray:
 
 
 def crossing_date(
-    forecast: pd.DataFrame | Fit,
+    forecast: pd.DataFrame | Forecaster,
     target: float,
     *,
     direction: str | None = None,
@@ -147,15 +164,14 @@ def crossing_date(
     (ranks: ``at_most``; a frame of ranks is recognised by ``frame.attrs["measure"] == "rank"``). Only the
     central forecast is used: a crossing date has at least the uncertainty of the interval around it.
     """
-    if isinstance(forecast, Fit):
+    if isinstance(forecast, Forecaster):
         way = _direction(direction, forecast.measure)
         months = int(math.ceil(horizon * 12))
         dates = [forecast.last_date + pd.DateOffset(months=m) for m in range(1, months + 1)]
         frame = forecast.forecast(0.0, level=0.5, dates=dates)
         # The central path starts at the model's level at the last observation (the last value for the
-        # random walks and step models, the fitted trend for the OLS models).
-        t_last = years_between(forecast.origin, [forecast.last_date])
-        start_value = float(forecast._to_value(forecast.predictor(t_last)[0])[0])
+        # random walks, step models and anchored methods, the fitted trend for the OLS models).
+        start_value = forecast.start_value()
         if forecast.measure == "rank":
             start_value = float(percentile_to_rank(start_value, forecast.n_ranked))
         dates_all = pd.DatetimeIndex([forecast.last_date, *frame["date"]])
@@ -233,7 +249,7 @@ def evaluate_past_target(
     deadline: Any,
     *,
     cutoff: Any,
-    model: str,
+    model: ModelSpec,
     level: float = 0.8,
     tolerance_days: int = DEADLINE_TOLERANCE_DAYS,
     approx_margin: float = APPROX_MARGIN,
@@ -274,13 +290,13 @@ def evaluate_past_target(
     elif n_ranked is None and isinstance(s.attrs.get("n_ranked"), pd.Series):
         nr = s.attrs["n_ranked"]
         n_ranked = nr[pd.DatetimeIndex(pd.to_datetime(nr.index)) <= cutoff]
-    fitted = fit(train, model, measure=measure, n_ranked=n_ranked)
+    fitted = build(train, model, measure, n_ranked)
     probability = _probability(fitted, target_value, deadline, way, n_ranked_target)
     row = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
     return PastTarget(
         target_value=float(target_value), deadline=deadline, direction=way, actual_date=outcome.date,
         actual_value=outcome.value, actual_qualifier=outcome.qualifier,
-        actual_offset_days=outcome.offset_days, verdict=outcome.verdict, model=model, cutoff=cutoff,
+        actual_offset_days=outcome.offset_days, verdict=outcome.verdict, model=fitted.model, cutoff=cutoff,
         forecast_origin=fitted.last_date, probability=probability, central=float(row["mean"]),
         lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
         later_date=outcome.later_date, later_value=outcome.later_value,
@@ -365,7 +381,7 @@ def survey_target(
     target_value: float,
     deadline: Any,
     *,
-    model: str | None = None,
+    model: ModelSpec | None = None,
     level: float = 0.8,
     every_years: int = SURVEY_EVERY_YEARS,
     measure: str | None = None,
@@ -419,18 +435,19 @@ def survey_target(
             target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at,
             decided=True, survey_date=read_at, survey_value=value, verdict=verdict, next_survey=next_survey,
             probability=probability, central=value, lower=value, upper=value, level=float(level),
-            model=model, forecast_origin=last,
+            model=model if isinstance(model, str) else None, forecast_origin=last,
         )
     probability = central = lower = upper = nan
     origin = None
+    name = model if isinstance(model, str) else None
     if model is not None:
-        fitted = fit(s, model, measure=measure, n_ranked=n_ranked)
+        fitted = build(s, model, measure, n_ranked)
         probability = _probability(fitted, target_value, read_at, way, n_ranked_target)
         row = fitted.forecast(0.0, level=level, dates=[read_at]).iloc[0]
         central, lower, upper = float(row["mean"]), float(row["lower"]), float(row["upper"])
-        origin = fitted.last_date
+        origin, name = fitted.last_date, fitted.model
     return SurveyTarget(
         target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at, decided=False,
         survey_date=None, survey_value=None, verdict=None, next_survey=next_survey, probability=probability,
-        central=central, lower=lower, upper=upper, level=float(level), model=model, forecast_origin=origin,
+        central=central, lower=lower, upper=upper, level=float(level), model=name, forecast_origin=origin,
     )

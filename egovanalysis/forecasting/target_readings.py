@@ -30,8 +30,10 @@ import pandas as pd
 from egovanalysis.analysis.targets import TargetVerdict, deadline_outcome, target_direction
 from egovanalysis.conventions import DEADLINE_TOLERANCE_DAYS, UN_MEMBER_STATES, rank_to_percentile
 from egovanalysis.errors import ForecastError
-from egovanalysis.forecasting.models import Fit, fit
+from egovanalysis.forecasting.forecaster import Forecaster
 from egovanalysis.forecasting.probabilities import (
+    ModelSpec,
+    build,
     crossing_date,
     evaluate_past_target,
     survey_target,
@@ -176,15 +178,15 @@ class _Forecast:
     lower: float
     upper: float
     interval_shown: bool
-    fitted: Fit
+    fitted: Forecaster
 
 
 def _forecast_at_deadline(
-    train: pd.Series, actuals: pd.Series, value: float, deadline: pd.Timestamp, way: str, model: str,
+    train: pd.Series, actuals: pd.Series, value: float, deadline: pd.Timestamp, way: str, model: ModelSpec,
     level: float, survey: bool, past: bool, train_end: pd.Timestamp,
 ) -> _Forecast:
     """The forecast of a target from ``train``: raises :class:`ForecastError` when it cannot be made."""
-    fitted = fit(train, model)
+    fitted = build(train, model)
     if survey:
         reading = survey_target(train, value, deadline, model=model, level=level, direction=way)
         return _Forecast(fitted.last_date, reading.read_at, reading.probability, reading.central,
@@ -200,7 +202,7 @@ def _forecast_at_deadline(
                      float(row["upper"]), True, fitted)
 
 
-def _crossing(fitted: Fit, value: float, way: str) -> tuple[CrossingState, pd.Timestamp | None]:
+def _crossing(fitted: Forecaster, value: float, way: str) -> tuple[CrossingState, pd.Timestamp | None]:
     crossing = crossing_date(fitted, value, direction=way, horizon=CROSSING_WINDOW_YEARS)
     if crossing is None:
         return CrossingState.NOT_WITHIN_WINDOW, None
@@ -240,7 +242,7 @@ def read_targets(
     actuals: pd.Series,
     targets: pd.DataFrame,
     *,
-    model: str,
+    model: ModelSpec,
     level: float,
     cutoff: pd.Timestamp | None,
     survey: bool,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,18 +15,16 @@ from egovanalysis.reporting.formatting import format_number
 if TYPE_CHECKING:
     from egovanalysis.forecasting import ForecastResult
 
-__all__ = ["plot_fan"]
+__all__ = ["plot_fan", "plot_reliability"]
 
 #: Counts spanning more than this many orders of magnitude are drawn on a log scale.
 LOG_SCALE_DECADES = 1.5
 
 
 def _plot_grid(result: ForecastResult) -> pd.DatetimeIndex:
-    last = result.fitted.last_date
-    end = max(pd.Timestamp(result.forecast["date"].max()),
-              result.actuals.index.max() if result.cutoff is not None else last)
-    months = max(1, int(math.ceil((end - last) / pd.Timedelta(days=30.4375))))
-    return pd.DatetimeIndex([last + pd.DateOffset(months=m) for m in range(1, months + 1)])
+    last = result.forecaster.last_date
+    later = result.later["date"].max() if not result.later.empty else last
+    return result.forecaster.fan_dates(max(pd.Timestamp(result.forecast["date"].max()), pd.Timestamp(later)))
 
 
 def _tick(value: float, _pos: Any = None) -> str:
@@ -46,9 +43,9 @@ def plot_fan(result: ForecastResult, ax: Axes | None = None) -> Axes:
     if ax is None:
         _, ax = plt.subplots()
     grid = _plot_grid(result)
-    frame = result.fitted.forecast(0.0, level=result.level, dates=grid)
-    # The fan starts one month after the last observation: a trend model's line need not pass through the
-    # last point, and the gap shows it.
+    frame = result.forecaster.forecast(0.0, level=result.level, dates=grid)
+    # The benchmarked methods start at the last actual; a classic trend model's fan starts a month after it
+    # (its line need not pass through the last point, and the gap shows it).
     dates = pd.DatetimeIndex(frame["date"])
     mean = frame["mean"].to_numpy(dtype=float)
     lower = frame["lower"].to_numpy(dtype=float)
@@ -83,5 +80,28 @@ def plot_fan(result: ForecastResult, ax: Axes | None = None) -> Axes:
         ax.set_ylabel(ylabel(result))
         if result.unit in ("%", "percentile"):
             ax.set_ylim(0, 100)
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def plot_reliability(table: pd.DataFrame, ax: Axes | None = None, *, step: str = "survey") -> Axes:
+    """Reliability chart: observed coverage against the nominal level of the intervals, per horizon.
+
+    ``table`` is :func:`egovanalysis.forecasting.calibration.reliability` (``h, nominal, observed``).
+    Points on the diagonal are calibrated intervals; below it, intervals too narrow; above, too wide.
+    ``step`` names what a horizon counts (``survey`` or ``report``).
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot([0.4, 1.0], [0.4, 1.0], color="0.6", linestyle=":", label="calibrated (observed = nominal)")
+    for h, part in table.groupby("h"):
+        ax.plot(part["nominal"], part["observed"], marker="o",
+                label=f"{'next' if h == 1 else 'second'} {step} ahead")
+    ax.set_xlim(0.4, 1.0)
+    ax.set_ylim(0.4, 1.0)
+    ax.set_xlabel("nominal level of the interval")
+    ax.set_ylabel("share of actuals inside it")
     ax.legend(loc="upper left", fontsize=8)
     return ax

@@ -7,7 +7,6 @@ reads these sentences. Numbers are written by :func:`~egovanalysis.reporting.for
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,7 +14,8 @@ import pandas as pd
 
 from egovanalysis.analysis.targets import TargetVerdict
 from egovanalysis.conventions import QUALIFIER_WORDS
-from egovanalysis.forecasting.choice import ChoiceBasis, ModelChoice
+from egovanalysis.forecasting.choice import ChoiceBasis
+from egovanalysis.forecasting.growth_band import BAND_LEVEL
 from egovanalysis.forecasting.target_readings import TargetStatus
 from egovanalysis.reporting.formatting import decimals_for, format_number
 
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from egovanalysis.forecasting import ForecastResult
 
 __all__ = [
-    "choice_text",
+    "calibration_text",
     "fared_text",
     "percent",
-    "reason_text",
+    "method_text",
     "targets_text",
     "uncertainty_text",
     "verdict_words",
@@ -42,10 +42,6 @@ def percent(share: float) -> str:
     return format_number(100 * share, "%", decimals=0)
 
 
-def _two(value: float) -> str:
-    return format_number(value, decimals=2)
-
-
 def _date(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
@@ -55,123 +51,139 @@ def verdict_words(verdict: TargetVerdict) -> str:
     return {TargetVerdict.MET: "met", TargetVerdict.MISSED: "not met"}.get(verdict, verdict.value)
 
 
-def reason_text(choice: ModelChoice) -> str:
-    """Why the model was chosen, with the numbers that decided it, in one clause."""
-    basis = choice.basis
-    scored = f"{_two(choice.mase)} over {choice.n_forecasts} forecasts"
-    if basis is ChoiceBasis.NAIVE_BEST_IN_BACKTEST:
-        return f"no model beats the naive forecast; use naive: naive has the lowest backtest MASE ({scored})"
-    if basis is ChoiceBasis.NO_MODEL_BELOW_ONE:
-        return ("no model beats the naive forecast; use naive: naive was not backtested and every model's "
-                f"MASE is 1 or more (the lowest {scored})")
-    if basis is ChoiceBasis.BEST_IN_BACKTEST:
-        text = f"{choice.model} has the lowest backtest MASE ({scored})"
-        return text + (f", against {_two(choice.naive_mase)} for naive" if math.isfinite(choice.naive_mase)
-                       else "")
-    if basis is ChoiceBasis.IN_SAMPLE_AICC:
-        shown = ", ".join(f"{m} {format_number(v, decimals=1)}"
-                          for m, v in sorted(choice.aicc.items(), key=lambda kv: kv[1]))
-        return (f"too few backtest forecasts (fewer than {choice.min_forecasts} per model) to judge "
-                f"accuracy; chose {choice.model} by the lowest AICc among OLS trend models ({shown}), an "
-                "in-sample "
-                "criterion that says nothing about forecast accuracy")
-    if basis is ChoiceBasis.TOO_SHORT:
-        return ("too few backtest forecasts and no AICc to compare; no model is shown to beat the naive "
-                "forecast; use naive")
-    text = f"{choice.model} was asked for"
-    if choice.n_forecasts:
-        text += f"; its backtest MASE is {scored}"
-        if math.isfinite(choice.naive_mase):
-            text += f", against {_two(choice.naive_mase)} for naive"
+def _pooled_sentences(result: ForecastResult) -> str:
+    fc = result.forecaster
+    ahead = [int(h) for h in fc.surveys_ahead(pd.DatetimeIndex(result.forecast["date"])) if h]
+    text = (f"{result.country_name}'s next rank is forecast to stay where it is, because no trend model beat "
+            "\"no change\" when tested on every country of the panel. ")
+    if not ahead:
+        return text + "No survey is expected by the forecast date, so the last rank stands."
+    moves = fc.moves(ahead[0])
+    return text + (f"The {percent(result.level)} range spans the moves that countries standing within "
+                   f"{format_number(moves.window, decimals=0)} percentile points of the same position made "
+                   f"over the same number of surveys ({moves.n} moves, {moves.first_survey.year} to "
+                   f"{moves.last_survey.year}).")
+
+
+def _band_sentences(result: ForecastResult) -> str:
+    fc = result.forecaster
+    lo, hi = (format_number(u) for u in fc.band)
+    if fc.share:
+        return ("The share continues its recent pace on the logit scale (an S-shaped curve that flattens by "
+                f"itself near 0 and 100%), measured since {_date(fc.pace_from)}; the {percent(BAND_LEVEL)} "
+                f"range runs from {format_number(-fc.band[0])} times that pace backwards to {hi} times it "
+                "forwards, so it always stays within 0-100%.")
+    floor = ("the last reported value (a cumulative count cannot fall)" if fc.cumulative
+             else f"{lo} times that growth")
+    return (f"The count keeps growing at its recent pace (measured since {_date(fc.pace_from)}), with that "
+            f"pace halving every {format_number(fc.half_life)} year, so the projection levels off instead of "
+            f"exploding; the {percent(BAND_LEVEL)} range runs from {floor} to {hi} times the damped growth.")
+
+
+def method_text(result: ForecastResult) -> str:
+    """The method in two sentences, and why it is the one used (from the choice's basis)."""
+    basis, model = result.choice.basis, result.model
+    if model == "pooled_naive":
+        text = _pooled_sentences(result)
+    elif model == "growth_band":
+        text = _band_sentences(result)
+    elif basis is ChoiceBasis.NO_BENCHMARKED_METHOD:
+        text = ("No benchmarked method applies to this kind of series, so the forecast is naive: the value "
+                "stays where it was, with an interval from the series' own past changes.")
+    else:
+        text = f"The model {model} is fitted to this series alone."
+    if basis is ChoiceBasis.REQUESTED:
+        text += (f" **{model} was asked for** (parameter `model`); by default the forecast uses the method "
+                 "the calibration benchmark supports for this kind of series.")
     return text
 
 
-def choice_text(result: ForecastResult) -> str:
-    """The model chosen, why, and the models that could not be fitted."""
-    text = f"**Model chosen: {result.model}.** Why: {reason_text(result.choice)}."
-    refused = result.fits.refused
-    if refused:
-        text += " Not fitted: " + "; ".join(f"{m} ({why})" for m, why in refused.items()) + "."
-    return text
-
-
-def _backtest_coverage(result: ForecastResult) -> tuple[int, float]:
-    sub = result.backtest[result.backtest["model"] == result.model]
-    n_fc = int(sub["n_forecasts"].sum())
-    cover = float((sub["coverage"] * sub["n_forecasts"]).sum() / n_fc) if n_fc else math.nan
-    return n_fc, cover
+def calibration_text(result: ForecastResult, held: int, cases: int, summary: pd.DataFrame) -> str:
+    """How often the method's intervals held, on the benchmark and on this very series' past."""
+    total = summary.set_index("h")
+    kind = "survey" if result.is_survey else "report"
+    scope = ("every country of the panel, from the surveys of 2008 to 2022" if result.is_survey
+             else "every national series with at least 5 reports, from each report on")
+    text = (f"Out of sample, the {percent(result.level)} intervals held {percent(total.loc[1, 'coverage'])} "
+            f"of the next {kind}'s values and {percent(total.loc[2, 'coverage'])} of the second's "
+            f"({int(total['cases'].sum())} forecasts: {scope}). ")
+    who = f"{result.country_name}'s" if result.is_survey else "this series'"
+    if cases:
+        return text + f"On {who} own past they held {held} of {cases} times."
+    return text + f"There is no case of {who} own in the benchmark."
 
 
 def uncertainty_text(result: ForecastResult) -> str:
-    """How many points, the interval at the horizon, and what the model choice rests on."""
+    """How many points, and the interval at the horizon."""
     series, unit, level = result.series, result.unit, result.level
     quals = len(series.attrs.get("qualifiers") or {})
     last = result.forecast.iloc[-1]
-    text = (f"The series has only {len(series)} points ({_date(series.index[0])} to "
+    text = (f"The series has {len(series)} points ({_date(series.index[0])} to "
             f"{_date(series.index[-1])})"
             + (f", {quals} of them {'a qualified figure' if quals == 1 else 'qualified figures'} (such as "
-               "'more than') fitted at the stated value" if quals else "") + ". ")
-    text += (f"The {percent(level)} interval for {_date(last['date'])} runs from "
-             f"{_value(last['lower'], unit)} to {_value(last['upper'], unit)} around a central "
-             f"{_value(last['mean'], unit)}; the true value may well fall outside it. ")
-    basis, model = result.choice.basis, result.model
-    if basis in (ChoiceBasis.NAIVE_BEST_IN_BACKTEST, ChoiceBasis.NO_MODEL_BELOW_ONE):
-        return text + ("No model beats the naive forecast in the backtest, so the forecast is naive: the "
-                       "best available guess is that the value stays where it was, with uncertainty growing "
-                       "over time.")
-    if basis is ChoiceBasis.TOO_SHORT:
-        return text + ("The series is too short for the backtest (or an in-sample comparison) to show that "
-                       "any model beats the naive forecast, so the forecast is naive: the value is assumed "
-                       "to stay where it was, with uncertainty growing over time.")
-    if basis is ChoiceBasis.IN_SAMPLE_AICC:
-        return text + ("The series is too short for the backtest to show whether any model beats the naive "
-                       f"forecast; {model} was chosen on in-sample fit only, so read its path as one "
-                       "plausible continuation, not as a tested prediction.")
-    n_fc, cover = _backtest_coverage(result)
-    if basis is ChoiceBasis.REQUESTED:
-        text += f"The model {model} was asked for, not chosen by the backtest"
-    else:
-        text += f"In the backtest {model} beat the naive forecast ({reason_text(result.choice)})"
-    if not n_fc:
-        return text + "."
-    text += f"; its {percent(level)} intervals held {percent(cover)} of the {n_fc} backtest actuals"
-    if cover < level - 0.15:
-        text += ", far fewer than they should: its intervals are too narrow and understate the uncertainty"
-    return text + ". That is a small sample from one short series."
+               "'more than') taken at the stated value" if quals else "") + ". ")
+    if result.is_survey:
+        row = result.table.iloc[-1]
+        lower, upper, central = (format_number(row[c], decimals=0) for c in ("lower", "upper", "mean"))
+        return text + (f"For the survey of {_date(last['date'])} the {percent(level)} interval runs from "
+                       f"rank {lower} to {upper} of {int(row['n_ranked'])} around a central {central}.")
+    return text + (f"The {percent(level)} interval for {_date(last['date'])} runs from "
+                   f"{_value(last['lower'], unit)} to {_value(last['upper'], unit)} around a central "
+                   f"{_value(last['mean'], unit)}; the true value may well fall outside it.")
+
+
+def _later_part(row: object, unit: str, survey: bool) -> str:
+    if survey:
+        where = "inside" if row.inside else ("better than" if row.actual < row.lower else "worse than")
+        actual, lower, upper, central = (format_number(v, decimals=0)
+                                         for v in (row.actual, row.lower, row.upper, row.central))
+        return (f"in the survey of {_date(row.date)} it ranked {actual}, {where} the interval ({lower} to "
+                f"{upper}; central {central})")
+    where = "inside" if row.inside else ("above" if row.actual > row.upper else "below")
+    qual = QUALIFIER_WORDS.get(row.qualifier, row.qualifier)
+    prefix = f"{qual} " if qual else ""
+    return (f"on {_date(row.date)} the actual was {prefix}{_value(row.actual, unit)}, {where} the interval "
+            f"({_value(row.lower, unit)} to {_value(row.upper, unit)}; central {_value(row.central, unit)})")
+
+
+def _average_error(result: ForecastResult) -> str:
+    later = result.later
+    if result.is_survey:
+        mean = float(np.mean(later["error"].to_numpy(dtype=float)))
+        side = "worse" if mean > 0 else "better"
+        places = format_number(abs(mean), decimals=0)
+        return f"; on average the central rank was {places} places {side} than the actual"
+    errors = later["error_pct"].to_numpy(dtype=float)
+    errors = errors[np.isfinite(errors)]
+    if not len(errors):
+        return ""
+    direction = "too high" if np.mean(errors) > 0 else "too low"
+    return f"; on average the central forecast was {percent(abs(np.mean(errors)) / 100)} {direction}"
 
 
 def fared_text(result: ForecastResult) -> str:
     """How the forecast made at the cutoff fared against the later actuals."""
-    cutoff, later, unit, level = result.cutoff, result.later, result.unit, result.level
+    cutoff, later, level = result.cutoff, result.later, result.level
     if cutoff is None:
         return "No cutoff was set: the forecast uses all the data, so there are no later actuals to check it."
+    missing = later.attrs.get("not_forecast") or []
+    beyond = (f" The actual(s) of {', '.join(_date(d) for d in missing)} lie further ahead than the method "
+              "can forecast from the data up to the cutoff." if missing else "")
     if later.empty:
-        return (f"No actual in the data is later than the cutoff ({_date(cutoff)}), so the forecast cannot "
-                "be checked yet.")
+        return (f"No actual in the data that the forecast reaches is later than the cutoff "
+                f"({_date(cutoff)}), so the forecast cannot be checked yet." + beyond)
     inside = int(later["inside"].sum())
     n = len(later)
-    parts = []
-    for row in later.itertuples(index=False):
-        where = "inside" if row.inside else ("above" if row.actual > row.upper else "below")
-        qual = QUALIFIER_WORDS.get(row.qualifier, row.qualifier)
-        prefix = f"{qual} " if qual else ""
-        parts.append(f"on {_date(row.date)} the actual was {prefix}{_value(row.actual, unit)}, {where} the "
-                     f"interval ({_value(row.lower, unit)} to {_value(row.upper, unit)}; central "
-                     f"{_value(row.central, unit)})")
+    parts = [_later_part(row, result.unit, result.is_survey) for row in later.itertuples(index=False)]
     verdict = "it held up" if inside == n else "it missed" if inside == 0 else "it held up only in part"
     text = (f"Fitted on the data up to {_date(cutoff)} (last point {_date(result.series.index[-1])}), the "
             f"{result.model} forecast was checked against {n} later actual(s): {'; '.join(parts)}. "
-            f"{inside} of {n} later actual(s) fell inside the {percent(level)} interval, so {verdict}")
-    errors = later["error_pct"].to_numpy(dtype=float)
-    errors = errors[np.isfinite(errors)]
-    if len(errors):
-        direction = "too high" if np.mean(errors) > 0 else "too low"
-        text += f"; on average the central forecast was {percent(abs(np.mean(errors)) / 100)} {direction}"
-    text += "."
+            f"{inside} of {n} later actual(s) fell inside the {percent(level)} interval, so {verdict}"
+            f"{_average_error(result)}.")
     if later["qualifier"].astype(bool).any():
         text += (" Some later figures are qualified (e.g. 'more than'): they are compared at their stated "
                  "value.")
-    return text
+    return text + beyond
 
 
 def targets_text(result: ForecastResult, table: pd.DataFrame) -> str:

@@ -26,6 +26,17 @@ from egovanalysis.conventions import (
 )
 from egovanalysis.errors import ForecastError
 from egovanalysis.forecasting import ForecastResult, forecast_indicator
+from egovanalysis.forecasting.api import load_inputs
+from egovanalysis.forecasting.calibration import (
+    Benchmark,
+    egdi_benchmark,
+    egdi_summary,
+    reliability,
+    reported_benchmark,
+    reported_summary,
+)
+from egovanalysis.forecasting.growth_band import BAND_LEVEL, GrowthBand
+from egovanalysis.forecasting.pooled import PooledNaive
 from egovanalysis.forecasting.series import EGDI_INDICATOR
 from egovanalysis.forecasting.target_readings import (
     CROSSING_WINDOW_YEARS,
@@ -38,13 +49,16 @@ from egovanalysis.reporting.formatting import decimals_for, format_number
 
 __all__ = [
     "HEADLINE_INDICATORS",
-    "backtest_table",
+    "benchmark_sources",
+    "calibrate",
+    "calibration_table",
     "date_text",
     "forecast_table",
     "headlines",
     "label",
     "later_table",
-    "models_table",
+    "method_table",
+    "reliability_table",
     "run",
     "select_indicators",
     "summary_table",
@@ -169,40 +183,44 @@ def forecast_table(result: ForecastResult) -> pd.DataFrame:
         table["rank (central)"] = np.rint(ranks["mean"].to_numpy(dtype=float)).astype(int)
         table["rank range"] = [f"{int(np.rint(lo))}-{int(np.rint(hi))}"
                                for lo, hi in zip(ranks["lower"], ranks["upper"], strict=True)]
-    shown = f"{percent(result.level)}"
+    shown = percent(result.level)
     return table.rename(columns={"lower": f"lower ({shown})", "upper": f"upper ({shown})"})
 
 
-def backtest_table(result: ForecastResult) -> pd.DataFrame:
-    """The backtest per model and horizon bucket, MASE and coverage to two decimals."""
-    table = result.backtest
-    return table.assign(mase=table["mase"].round(2), coverage=table["coverage"].round(2))
-
-
-def models_table(result: ForecastResult) -> pd.DataFrame:
-    """Each model asked for over all horizons, beside its forecast for the end of the horizon."""
-    models = result.models
-    digits = decimals_for(result.unit)
-    end = date_text(models.attrs["date"])
-    shown = f"{percent(result.level)}"
-    return pd.DataFrame({
-        "model": models["model"],
-        "backtest forecasts": models["n_forecasts"],
-        "MASE": models["mase"].round(2),
-        "coverage": models["coverage"].round(2),
-        f"central {end}": _rounded(models["central"], digits),
-        f"interval ({shown})": ["" if refused else _interval(lo, hi, result.unit) for lo, hi, refused
-                                in zip(models["lower"], models["upper"], models["refused"], strict=True)],
-        "note": [f"not fitted: {refused}" if refused else "" for refused in models["refused"]],
-    })
+def method_table(result: ForecastResult) -> pd.DataFrame:
+    """What the forecast rests on, per forecast date: for the pooled survey method the moves it reads (how
+    many, from which window and surveys), for the growth band its pace and band."""
+    fc = result.forecaster
+    dates = pd.DatetimeIndex(result.forecast["date"])
+    if isinstance(fc, PooledNaive):
+        rows = []
+        for date, h in zip(dates, fc.surveys_ahead(dates), strict=True):
+            moves = fc.moves(int(h)) if h else None
+            rows.append({
+                "date": date_text(date), "surveys ahead": int(h),
+                "moves pooled": moves.n if moves else 0,
+                "window (percentile points)": round(moves.window, 1) if moves else np.nan,
+                "surveys": f"{moves.first_survey.year}-{moves.last_survey.year}" if moves else "",
+            })
+        return pd.DataFrame(rows)
+    if isinstance(fc, GrowthBand):
+        return pd.DataFrame([{
+            "measure": fc.measure, "last value": _value(fc.last_value, result.unit),
+            "pace measured since": date_text(fc.pace_from),
+            "pace per year": round(fc.pace, 3), "scale": "logit" if fc.share else "log",
+            f"band ({percent(BAND_LEVEL)})": (f"{format_number(fc.band[0])} to {format_number(fc.band[1])} "
+                                               "x pace"),
+            "pace halves every": "" if fc.half_life is None else f"{format_number(fc.half_life)} year",
+        }])
+    return pd.DataFrame([{"model": result.model, "points used": len(result.series)}])
 
 
 def later_table(result: ForecastResult) -> pd.DataFrame:
-    """The actuals after the cutoff against the forecast made at the cutoff."""
+    """The actuals after the cutoff against the forecast made at the cutoff (ranks for a survey rank)."""
     later = result.later
-    digits = decimals_for(result.unit)
-    shown = f"{percent(result.level)}"
-    return pd.DataFrame({
+    digits = 0 if result.is_survey else decimals_for(result.unit)
+    shown = percent(result.level)
+    table = pd.DataFrame({
         "date": [date_text(d) for d in later["date"]],
         "years ahead": later["years_ahead"].astype(float).round(2).to_numpy(),
         "actual": _rounded(later["actual"], digits),
@@ -211,8 +229,14 @@ def later_table(result: ForecastResult) -> pd.DataFrame:
         f"lower ({shown})": _rounded(later["lower"], digits),
         f"upper ({shown})": _rounded(later["upper"], digits),
         "inside": later["inside"].astype(bool).to_numpy(),
-        "error (%)": later["error_pct"].astype(float).round(1).to_numpy(),
     })
+    if result.is_survey:
+        table = table.drop(columns="qualifier").rename(columns={"actual": "actual rank",
+                                                                "central": "central rank"})
+        table["error (ranks)"] = _rounded(later["error"], 0)
+    else:
+        table["error (%)"] = later["error_pct"].astype(float).round(1).to_numpy()
+    return table
 
 
 def summary_table(results: Iterable[ForecastResult]) -> pd.DataFrame:
@@ -228,6 +252,77 @@ def summary_table(results: Iterable[ForecastResult]) -> pd.DataFrame:
             f"interval ({percent(res.level)})": _interval(last["lower"], last["upper"], res.unit),
         })
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Calibration
+# --------------------------------------------------------------------------------------------------------
+
+
+def calibrate(results: Iterable[ForecastResult], level: float = 0.8) -> dict[bool, Benchmark]:
+    """The calibration benchmarks the results call for, keyed by ``is_survey``: the EGDI benchmark on the
+    panel the forecasts use, the reported-series benchmark on the committed observations."""
+    inputs = load_inputs()
+    kinds = {res.is_survey for res in results}
+    out: dict[bool, Benchmark] = {}
+    if True in kinds:
+        out[True] = egdi_benchmark(inputs.panel, level=level)
+    if False in kinds:
+        out[False] = reported_benchmark(inputs, level=level)
+    return out
+
+
+def benchmark_sources(bench: Benchmark, survey: bool) -> list[str]:
+    """Source ids of the rows a benchmark scored (for the source line of its chart)."""
+    if survey:
+        return [EGDI_SOURCE_ID]
+    obs = load_inputs().observations
+    rows = obs[obs["indicator"].isin(bench.cases["indicator"].unique()) & (obs["kind"] == "actual")
+               & (obs["scope"] == "national")]
+    return sorted(set(rows["source_id"].astype(str)))
+
+
+def calibration_table(bench: Benchmark, survey: bool) -> pd.DataFrame:
+    """The benchmark per horizon: coverage at its level and what it is compared with, to display."""
+    shown = percent(bench.level)
+    if survey:
+        table = egdi_summary(bench)
+        out = pd.DataFrame({
+            "horizon": [f"{'next' if h == 1 else 'second'} survey" for h in table["h"]],
+            "cases": table["cases"], f"coverage ({shown})": table["coverage"].round(3),
+            "mean absolute error (ranks)": table["MAE"].round(2),
+            "... always naive": table["MAE naive"].round(2),
+            "interval score": table["interval score"].round(2),
+            "... pooled naive": table["interval score pooled naive"].round(2),
+            "mean width (ranks)": table["mean width"].round(1),
+        })
+        return out
+    table = reported_summary(bench)
+    return pd.DataFrame({
+        "horizon": [f"{'next' if h == 1 else 'second'} report" for h in table["h"]],
+        "cases": table["cases"], "held": table["covered"], f"coverage ({shown})": table["coverage"].round(3),
+        "above": table["above"], "below": table["below"],
+        "median upper / lower": table["median upper / lower"].round(2),
+        "median |log error|": table["median |log error|"].round(3),
+        "... naive": table["naive median |log error|"].round(3),
+        "cumulative below last": table["cumulative below last"],
+    })
+
+
+def reliability_table(bench: Benchmark) -> pd.DataFrame:
+    """Observed against nominal coverage per horizon (the numbers of the reliability chart)."""
+    table = reliability(bench)
+    wide = table.pivot(index="nominal", columns="h", values="observed").round(3)
+    wide.columns = [f"observed, {'next' if h == 1 else 'second'}" for h in wide.columns]
+    return wide.reset_index()
+
+
+def own_record(bench: Benchmark, result: ForecastResult) -> tuple[int, int]:
+    """(held, cases) of the benchmark's cases of this very series: a country's rank, or one indicator."""
+    cases = bench.cases
+    own = cases[cases["country"] == result.country] if result.is_survey else cases[
+        cases["indicator"] == result.indicator]
+    return int(own["covered"].sum()), len(own)
 
 
 # --------------------------------------------------------------------------------------------------------
