@@ -40,8 +40,17 @@ def mapper(jobs: int, scheduler: str | None) -> Iterator[Mapper]:
     """A ``map`` over worker processes: a local pool, or an existing dask.distributed cluster.
 
     The per-country work (:func:`calibration.egdi_cases_for`) is a pure top-level function, so any
-    executor's ``map`` fits here (the refresh's executors once they land in ``egovanalysis.reporting``).
+    executor's ``map`` fits: the refresh's executors (``egovanalysis.reporting.executors``) when the
+    package has them, else ``concurrent.futures`` or a dask client directly.
     """
+    try:
+        from egovanalysis.reporting.executors import make_executor
+    except ImportError:
+        make_executor = None
+    if make_executor is not None:
+        with make_executor(jobs=jobs, scheduler=scheduler) as executor:
+            yield executor.map
+        return
     if scheduler:
         try:
             from distributed import Client

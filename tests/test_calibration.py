@@ -240,3 +240,18 @@ def test_egdi_benchmark_reproduces_the_measured_goals(full_inputs: ForecastInput
     assert (summary["MAE / naive"] <= 1).all() and (summary["score / pooled naive"] < 1).all()
     goals = calibration.goals(bench, calibration.reported_benchmark())
     assert goals["met"].all(), goals
+
+
+def test_germany_from_2018_against_the_2020_to_2024_surveys(full_inputs: ForecastInputs) -> None:
+    # What `papermill 05-forecast.ipynb -p indicator un_egdi_rank -p country DEU -p cutoff 2018-12-31`
+    # shows once the committed panel holds every member state.
+    from egovanalysis.reporting import forecast_texts, forecast_view
+
+    result = forecast_from(full_inputs, "un_egdi_rank", country="DEU", cutoff="2018-12-31")
+    assert result.country_name == "Germany" and result.series.index[-1] == pd.Timestamp("2018-07-01")
+    assert list(result.later["date"].dt.year) == [2020, 2022, 2024]
+    assert list(result.later["actual"]) == [25.0, 22.0, 12.0]  # the ranks as published
+    table = forecast_view.later_table(result)
+    assert list(table["actual rank"]) == [25, 22, 12]
+    assert "in the survey of 2020-07-01 it ranked 25" in forecast_texts.fared_text(result)
+    assert result.targets == []  # the recorded rank targets are Viet Nam's

@@ -26,6 +26,7 @@ __all__ = [
     "calibration_text",
     "fared_text",
     "percent",
+    "run_summary",
     "method_text",
     "targets_text",
     "uncertainty_text",
@@ -49,6 +50,13 @@ def _date(value: object) -> str:
 def verdict_words(verdict: TargetVerdict) -> str:
     """A target verdict as it reads after "so it is": met, not met, too close to call, ..."""
     return {TargetVerdict.MET: "met", TargetVerdict.MISSED: "not met"}.get(verdict, verdict.value)
+
+
+def run_summary(results: list[ForecastResult], horizon: float, level: float, cutoff: str | None) -> str:
+    """One line on what the run forecast: how many series, how far ahead, at which level, from which data."""
+    data = f"from data up to {cutoff}" if cutoff is not None else "from all the data"
+    return (f"{len(results)} series forecast {format_number(horizon)} years ahead at the {percent(level)} "
+            f"level, {data}")
 
 
 def _pooled_sentences(result: ForecastResult) -> str:

@@ -290,10 +290,10 @@ def calibration_table(bench: Benchmark, survey: bool) -> pd.DataFrame:
         out = pd.DataFrame({
             "horizon": [f"{'next' if h == 1 else 'second'} survey" for h in table["h"]],
             "cases": table["cases"], f"coverage ({shown})": table["coverage"].round(3),
-            "mean absolute error (ranks)": table["MAE"].round(2),
-            "... always naive": table["MAE naive"].round(2),
+            "MAE (ranks)": table["MAE"].round(2),
+            "MAE, always naive": table["MAE naive"].round(2),
             "interval score": table["interval score"].round(2),
-            "... pooled naive": table["interval score pooled naive"].round(2),
+            "interval score, pooled naive": table["interval score pooled naive"].round(2),
             "mean width (ranks)": table["mean width"].round(1),
         })
         return out
@@ -304,7 +304,7 @@ def calibration_table(bench: Benchmark, survey: bool) -> pd.DataFrame:
         "above": table["above"], "below": table["below"],
         "median upper / lower": table["median upper / lower"].round(2),
         "median |log error|": table["median |log error|"].round(3),
-        "... naive": table["naive median |log error|"].round(3),
+        "median |log error|, naive": table["naive median |log error|"].round(3),
         "cumulative below last": table["cumulative below last"],
     })
 
