@@ -59,3 +59,32 @@ def load_egdi(path: Path = config.EGDI_CSV) -> pd.DataFrame:
     for column in [name for name in frame.columns if name.endswith("_rank") or name == "sea_position"]:
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+# --------------------------------------------------------------------------------------------------------
+# Provinces (issue 13): the units before and after the 2025 merger, and the provincial indices
+# --------------------------------------------------------------------------------------------------------
+
+
+def load_provinces(path: Path = config.PROVINCES_CSV) -> pd.DataFrame:
+    """Every provincial-level unit before and after the 2025 merger (DESIGN.md contract), by ``province_id``.
+
+    ``code`` stays text (``"01"``); ``merged_into`` is ``<NA>`` for the units from 2025.
+    """
+    frame = pd.read_csv(
+        path,
+        dtype={name: "string" for name in ("province_id", "name_vi", "name_ascii", "code", "era")}
+        | {"merged_into": "string"},
+        keep_default_na=False,
+        na_values={"merged_into": [""]},
+    )
+    return frame.set_index("province_id")
+
+
+def load_provincial_indices(path: Path = config.PROVINCIAL_INDICES_CSV) -> pd.DataFrame:
+    """The provincial rankings and scores (DESIGN.md contract); ``rank`` and ``n_ranked`` may be missing."""
+    return pd.read_csv(
+        path,
+        dtype={"index": "string", "year": "int64", "province_id": "string", "rank": "Int64",
+               "n_ranked": "Int64", "score": "float64", "source_id": "string"},
+    )

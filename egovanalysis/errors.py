@@ -92,3 +92,29 @@ class RefreshError(EgovError):
 
 class ReportError(EgovError, ValueError):
     """A chart or report cannot be finished as asked (e.g. a chart without the sources of its rows)."""
+
+
+class ProvinceNameError(SelectionError):
+    """A name is not a provincial-level unit of the era asked for.
+
+    Carries what the message says as data, so callers decide without reading the message: ``near`` (ids
+    of similar names), ``city_of`` (the id of the province when the name is a city inside one) and
+    ``other_era`` (the id the name has in the other era, when it names a unit there).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        era: str,
+        near: tuple[str, ...] = (),
+        city_of: str | None = None,
+        other_era: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.name = name
+        self.era = era
+        self.near = near
+        self.city_of = city_of
+        self.other_era = other_era

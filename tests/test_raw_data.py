@@ -43,6 +43,11 @@ def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
         if "source_id" in meta:
             assert meta["source_id"] in set(load_sources().index), f"{meta_path.name}: unknown source_id"
             cited.add(meta["source_id"])
+        # a dataset citing several sources lists them all (the province files; tests/test_provinces.py
+        # checks each list against the file's rows)
+        for source_id in meta.get("source_ids", []):
+            assert source_id in set(load_sources().index), f"{meta_path.name}: unknown source_id {source_id}"
+            cited.add(source_id)
     unused = set(load_sources().index) - cited
     assert not unused, f"sources nobody cites: {sorted(unused)}"
 

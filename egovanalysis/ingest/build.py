@@ -29,6 +29,7 @@ from egovanalysis.errors import DataIssue, DataValidationError
 from egovanalysis.ingest.atomic import write_text_atomic
 from egovanalysis.ingest.dates import DateResolutionError, parse_published, resolve_as_of
 from egovanalysis.ingest.figure_parser import parse_figures
+from egovanalysis.ingest.provinces import build_provinces
 from egovanalysis.ingest.rawio import LINE_COLUMN, read_raw_csv
 from egovanalysis.ingest.schemas import (
     FIX_HINTS,
@@ -354,12 +355,16 @@ def build(
     log("[3/4] building the UN EGDI panel")
     egdi = load_egdi_panel(raw_dir)
     log(f"  {len(egdi)} country-survey rows, surveys {egdi['survey_year'].min()}-{egdi['survey_year'].max()}")
+    provinces, provincial_indices = build_provinces(raw_dir, observations)  # provinces (issue 13)
+    log(f"  provinces: {len(provinces)} units (63 + 34), {len(provincial_indices)} provincial index rows")
 
     if len(observations) != rows_read:  # every raw row must be accounted for
         raise AssertionError(f"{rows_read} figures read but {len(observations)} observations made")
     outputs = {
         processed_dir / config.OBSERVATIONS_CSV.name: to_csv_text(observations[OBSERVATIONS_COLUMNS]),
         processed_dir / config.EGDI_CSV.name: to_csv_text(egdi),
+        processed_dir / config.PROVINCES_CSV.name: to_csv_text(provinces),
+        processed_dir / config.PROVINCIAL_INDICES_CSV.name: to_csv_text(provincial_indices),
     }
     result = BuildResult(observations=observations, egdi=egdi, rows_read=rows_read)
     log(f"[4/4] writing {processed_dir}")
