@@ -50,6 +50,7 @@ bench: setup ## run the benchmarks (parser, extraction, data build, refresh, swe
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_refresh.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
 
 clean: ## remove the virtual environment and caches (not data, not reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
