@@ -412,3 +412,15 @@ def test_the_notebook_tells_hues_story_on_the_2024_units(tmp_path: Path) -> None
         "Member Thừa Thiên Huế (thua-thien-hue): Digital Transformation Index (DTI), provincial: 2nd of 63"
         in text
     )
+
+
+def test_provinces_named_in_free_text_use_the_same_names_as_resolve() -> None:
+    text = "TP.HCM dẫn đầu, Hà Nội thứ hai; Ha Noi again, then Thua Thien Hue and the city of Vung Tau."
+    found = provinces.provinces_named_in(text)
+    assert found == (
+        provinces.resolve("TP.HCM", "63"),
+        provinces.resolve("Hà Nội", "63"),
+        provinces.resolve("Thừa Thiên Huế", "63"),
+    )
+    assert found[0] == "ho-chi-minh-city"  # the id reported_figures.csv uses for its scope
+    assert provinces.provinces_named_in("no province here, 12 ministries") == ()

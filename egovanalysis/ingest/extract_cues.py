@@ -19,7 +19,7 @@ A figure dated before its source was published is an ``actual`` whatever its cla
 **Scope.** ``ministries`` or ``localities`` when the figure counts them, or when they are whose figure it is
 (``Eight ministries and 25 localities have less than 10 per cent``, ``15% for localities``); both give
 ``ministries_and_localities``; a named province gives ``province:<slug>``
-(:mod:`egovanalysis.ingest.province_names`); otherwise ``national``. A count of all of them
+(:func:`egovanalysis.ingest.provinces.provinces_named_in`); otherwise ``national``. A count of all of them
 (``the 63 provinces``, ``all 22 ministries``) is national.
 """
 
@@ -29,7 +29,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from egovanalysis.ingest.province_names import provinces_in
+from egovanalysis.ingest.provinces import provinces_named_in
 
 _L = r"[^\W\d_]"
 _NB = rf"(?<!{_L})"
@@ -125,7 +125,7 @@ class SentenceCues:
         whom = _FOR_WHOM_AFTER_RE.match(s, phrase_end, min(clause.end, phrase_end + 60))
         if whom is not None:
             return _who(whom.group("who")), "whose figure it is"
-        provinces = provinces_in(s[clause.start : clause.end])
+        provinces = provinces_named_in(s[clause.start : clause.end])
         if len(provinces) == 1:
             return f"province:{provinces[0]}", "a province named in its clause"
         subjects = {who for at, who in self._subjects if clause.start <= at < fig_start}

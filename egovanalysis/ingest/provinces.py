@@ -463,6 +463,38 @@ def resolve(name: str, era: Era | str) -> str:
     return unit.province_id
 
 
+#: The longest province name in words ("Thành phố Hồ Chí Minh", "Bà Rịa - Vũng Tàu": 5), so free text is
+#: searched with windows of at most this many words.
+_MAX_NAME_WORDS = 5
+
+
+def provinces_named_in(text: str, era: Era | str = Era.BEFORE_2025) -> tuple[str, ...]:
+    """Ids of the units of ``era`` named in free text, in order of first mention, each once.
+
+    The same keys as :func:`resolve` (the library's keywords and the aliases, cities excluded), looked up
+    on windows of up to five consecutive words of the folded text, longest first, so "Hà Nội", "Ha Noi",
+    "Hanoi" and "TP.HCM" are found in a sentence; a city (Vũng Tàu, Đà Lạt) names no unit. Used for the
+    ``scope`` of figures extracted from a report. Linear in the length of the text.
+    """
+    table = _lookup(parse_era(era))
+    units_by_key = _by_key(parse_era(era))
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
+    found: list[str] = []
+    position = 0
+    while position < len(words):
+        for size in range(min(_MAX_NAME_WORDS, len(words) - position), 0, -1):
+            key = table.get("".join(words[position : position + size]))
+            if key is not None:
+                province_id = units_by_key[key].province_id
+                if province_id not in found:
+                    found.append(province_id)
+                position += size
+                break
+        else:
+            position += 1
+    return tuple(found)
+
+
 def resolve_names(names: Iterable[str], era: Era | str) -> pd.DataFrame:
     """Resolve a list of names, one row each, flagging rather than raising.
 
