@@ -310,7 +310,7 @@ def test_trust_table_needs_an_independent_second_report_to_corroborate() -> None
     )
     registry = REGISTRY.assign(label=REGISTRY.index)
     sources = pd.DataFrame(
-        {"publisher": ["A", "B", "C (reprint of A)"]},
+        {"publisher": ["A", "B", "C"], "reprint_of": ["", "", "a"]},
         index=pd.Index(["a", "b", "a-reprint"], name="source_id"),
     )
     table = audit.trust_table(observations, registry, sources=sources)

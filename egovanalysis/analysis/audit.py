@@ -159,6 +159,12 @@ def source_summary(observations: pd.DataFrame, sources: pd.DataFrame) -> pd.Data
     return table.sort_values("published")
 
 
+def original_sources(sources: pd.DataFrame) -> dict[str, str]:
+    """source_id -> the source it reprints (``reprint_of``), or itself; ``sources`` indexed by source_id."""
+    reprint_of = sources["reprint_of"].fillna("").astype(str)
+    return {source_id: original or source_id for source_id, original in reprint_of.items()}
+
+
 def trust_table(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -169,9 +175,9 @@ def trust_table(
     """A verdict per indicator with at least ``min_figures`` actual figures: can the series be trusted?
 
     ``corroborated`` counts the figures confirmed by a report of another, independent source for the
-    same scope and moment (see :func:`conflicts` for what counts as the same moment). A source whose
-    publisher is marked as a reprint in ``sources`` (``publisher`` containing "reprint") does not count
-    as independent. Verdicts, first match wins:
+    same scope and moment (see :func:`conflicts` for what counts as the same moment). A reprint
+    (``sources.csv``'s ``reprint_of`` names its original) is not independent of its original: the two
+    count as one source. Verdicts, first match wins:
 
     * ``conflicting``: two reports of the same thing disagree;
     * ``single source``: every figure comes from one publication;
@@ -182,14 +188,11 @@ def trust_table(
     actual = observations[observations["kind"] == "actual"]
     disagreeing = conflicts(actual, indicators, window_days=window_days)
     conflicted = set(disagreeing["indicator"]) if not disagreeing.empty else set()
-    reprints: set[str] = set()
-    if sources is not None:
-        reprints = set(sources.index[sources["publisher"].str.contains("reprint", case=False, na=False)])
+    origin = original_sources(sources) if sources is not None else {}
     confirmed: dict[str, set[str]] = {}
     for first, second in _close_pairs(actual, indicators, window_days):
-        independent = first["source_id"] != second["source_id"] and not (
-            {first["source_id"], second["source_id"]} & reprints
-        )
+        first_origin = origin.get(first["source_id"], first["source_id"])
+        independent = first_origin != origin.get(second["source_id"], second["source_id"])
         if independent and _consistent(first, second, SNAPSHOT_REL_TOL):
             confirmed.setdefault(first["indicator"], set()).update({first["figure_id"], second["figure_id"]})
     table = actual.groupby("indicator").agg(
