@@ -15,11 +15,14 @@ from egovanalysis.reporting import texts
 
 
 def _obs(rows: list[tuple]) -> pd.DataFrame:
-    """Observations from (indicator, date, value, qualifier, kind, scope, source_id) tuples."""
+    """Observations from (indicator, date, value, qualifier, kind, scope, source_id[, period_start])."""
+    rows = [row if len(row) == 8 else (*row, None) for row in rows]
     frame = pd.DataFrame(
-        rows, columns=["indicator", "date", "value", "qualifier", "kind", "scope", "source_id"]
+        rows,
+        columns=["indicator", "date", "value", "qualifier", "kind", "scope", "source_id", "period_start"],
     )
     frame["date"] = pd.to_datetime(frame["date"])
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["lower"] = frame["value"].where(frame["qualifier"].isin(["more_than", "at_least"]))
     frame["upper"] = frame["value"].where(frame["qualifier"].isin(["less_than", "at_most", "nearly"]))
     frame["unit"] = "count"
@@ -165,8 +168,13 @@ def test_value_per_payment_never_mixes_cumulative_and_period_figures() -> None:
         [
             ("portal_payments", "2021-03-08", 67_000, None, "actual", "national", "vna"),
             ("portal_payment_value_vnd", "2021-03-08", 26.7e9, None, "actual", "national", "vna"),
-            ("portal_payments_in_period", "2020-08-27", 3_000, None, "actual", "national", "vns"),
-            ("portal_payment_value_vnd_in_period", "2020-08-27", 5e9, "about", "actual", "national", "vns"),
+            ("portal_payments_in_period", "2020-08-27", 3_000, None, "actual", "national", "vns",
+             "2020-08-01"),
+            ("portal_payment_value_vnd_in_period", "2020-08-27", 5e9, "about", "actual", "national", "vns",
+             "2020-08-01"),
+            # same end date, another period: never divided by the August count
+            ("portal_payment_value_vnd_in_period", "2020-08-27", 9e9, None, "actual", "national", "x",
+             "2020-07-01"),
             ("portal_payment_value_vnd", "2020-08-27", 9e9, None, "actual", "national", "odd"),  # no count
         ]
     )
@@ -320,3 +328,18 @@ def test_trust_table_needs_an_independent_second_report_to_corroborate() -> None
         "other_share": audit.Trust.UNCORROBORATED,
     }
     assert table.loc["level4_services_share", "corroborated"] == 2
+
+
+def test_flow_rates_make_periods_of_different_lengths_comparable() -> None:
+    observations = _obs(
+        [
+            ("portal_payments_in_period", "2020-08-27", 2_700, None, "actual", "national", "a", "2020-08-01"),
+            ("portal_payments_in_period", "2020-08-31", 6_200, None, "actual", "national", "b", "2020-07-01"),
+            ("portal_payments", "2020-08-31", 9_000, None, "actual", "national", "c"),  # a stock: not a flow
+        ]
+    )
+    table = portal.flow_rates(observations)
+    assert table["days"].tolist() == [27, 62]
+    assert table["per_day"].tolist() == pytest.approx([100.0, 100.0])
+    with pytest.raises(SelectionError, match="portal_payments"):
+        portal.flow_rates(observations, ["portal_payments"])

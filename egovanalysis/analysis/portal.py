@@ -111,10 +111,12 @@ def growth_multiples(snapshot_rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
-    """Average value of an online payment where a count and a value are reported for the same date.
+    """Average value of an online payment where a count and a value are reported for the same date
+    (and, for flows, the same period).
 
     Uses the cumulative pair (``portal_payments``, ``portal_payment_value_vnd``) and the in-period pair
-    (``portal_payments_in_period``, ``portal_payment_value_vnd_in_period``); never mixes the two.
+    (``portal_payments_in_period``, ``portal_payment_value_vnd_in_period``); never mixes the two, and
+    never divides a value by a count of another period.
     """
     pairs = {
         "cumulative": ("portal_payments", "portal_payment_value_vnd"),
@@ -123,9 +125,10 @@ def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
     national = observations[(observations["scope"] == "national") & (observations["kind"] == "actual")]
     frames = []
     for basis, (count_id, value_id) in pairs.items():
-        counts = national.loc[national["indicator"] == count_id, ["date", "value", "source_id"]]
-        values = national.loc[national["indicator"] == value_id, ["date", "value", "source_id"]]
-        joined = counts.merge(values, on="date", how="inner", suffixes=("_count", "_value"))
+        keys = ["period_start", "date"]
+        counts = national.loc[national["indicator"] == count_id, [*keys, "value", "source_id"]]
+        values = national.loc[national["indicator"] == value_id, [*keys, "value", "source_id"]]
+        joined = counts.merge(values, on=keys, how="inner", suffixes=("_count", "_value"))
         if joined.empty:
             continue
         joined = joined.rename(columns={"value_count": "payments", "value_value": "value_vnd"})
@@ -133,6 +136,7 @@ def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
         joined["basis"] = basis
         frames.append(joined)
     columns = [
+        "period_start",
         "date",
         "basis",
         "payments",
@@ -144,3 +148,37 @@ def value_per_payment(observations: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns].sort_values(["date", "basis"]).reset_index(drop=True)
+
+
+#: Portal flows: counts reported for a period (a month, a half-year), not since the launch.
+PORTAL_FLOWS: dict[str, str] = {
+    "portal_accounts_in_period": "accounts registered",
+    "portal_visits_in_period": "visits",
+    "portal_dossiers_synced_in_period": "dossiers synchronised",
+    "portal_dossiers_processed_in_period": "dossiers processed online",
+    "portal_payments_in_period": "online payments",
+    "portal_payment_value_vnd_in_period": "value of online payments (VND)",
+}
+
+
+def flow_rates(observations: pd.DataFrame, flows: list[str] | None = None) -> pd.DataFrame:
+    """Portal flows of different periods made comparable: each report's period and its daily average.
+
+    A flow reported for "August alone" (27 days), "July and August" (62 days) or "the first half of 2022"
+    (181 days) cannot be compared as reported; per day it can. ``days`` counts both ends of the period
+    (``period_start`` to ``date``). Columns: ``indicator, period_start, date, days, value, per_day,
+    qualifier, source_id``.
+    """
+    wanted = list(PORTAL_FLOWS) if flows is None else flows
+    unknown = sorted(set(wanted) - set(PORTAL_FLOWS))
+    if unknown:
+        raise SelectionError(f"unknown portal flow(s) {unknown}; choose from {sorted(PORTAL_FLOWS)}")
+    rows = observations[
+        observations["indicator"].isin(wanted)
+        & (observations["scope"] == "national")
+        & (observations["kind"] == "actual")
+    ].sort_values(["indicator", "date", "period_start", "figure_id"])
+    days = (rows["date"] - rows["period_start"]).dt.days + 1
+    table = rows.assign(days=days, per_day=rows["value"] / days)
+    columns = ["indicator", "period_start", "date", "days", "value", "per_day", "qualifier", "source_id"]
+    return table[columns].reset_index(drop=True)
