@@ -16,16 +16,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
     path = Path(path)
     if path.exists() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
+    tmp_name = _stage(path, data)
     try:
-        os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary shared files
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
