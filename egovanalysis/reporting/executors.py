@@ -155,7 +155,7 @@ class DaskExecutor:
         results: list[Any] = [None] * len(futures)
         failure: BaseException | None = None
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 if future.status == "error":
                     failure = failure or future.exception()
                     continue

@@ -81,6 +81,7 @@ class _ParameterSet:
     stem: str
     number: int | None
     values: dict[str, Any]
+    of: int = 1
 
 
 @dataclass
@@ -137,7 +138,7 @@ class RunPlan:
         try:
             checked = validate_parameters(item.stem, declared, values)
         except ParameterError as error:
-            where = f" (parameter set {item.number})" if item.number is not None else ""
+            where = f" (parameter set {item.number} of {item.of})" if item.number is not None else ""
             problems.append(f"{error}{where}")
             return None
         shown = (sweep[0], checked[sweep[0]]) if sweep is not None else None
@@ -197,7 +198,7 @@ def prepare_runs(
                 f"(notebooks: {', '.join(stems)})"
             )
     sets = [
-        _ParameterSet(stem, number if len(runs[stem]) > 1 else None, values)
+        _ParameterSet(stem, number if len(runs[stem]) > 1 else None, values, len(runs[stem]))
         for stem in stems
         for number, values in enumerate(runs[stem], start=1)
     ]
