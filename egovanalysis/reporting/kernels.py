@@ -369,7 +369,8 @@ def _engine_base() -> type:
 class WarmKernelEngine(_engine_base()):  # type: ignore[misc]
     """papermill's nbclient engine, given a started kernel (``km=``) instead of starting one.
 
-    It closes the client it opened (nbclient leaves the client of a kernel it does not own open) and
+    The cell papermill injects gets the fixed id ``injected-parameters`` (papermill draws a random one), so
+    that a run with the same parameters gives the same bytes. It closes the client it opened (nbclient leaves the client of a kernel it does not own open) and
     leaves the kernel to its owner, the pool.
     """
 
@@ -388,6 +389,10 @@ class WarmKernelEngine(_engine_base()):  # type: ignore[misc]
         from papermill.clientwrap import PapermillNotebookClient
 
         kwargs.pop("input_path", None)
+        # papermill gives the cell it injects a random id; a fixed one keeps the same run's bytes the same.
+        for cell in nb_man.nb.cells:
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["id"] = "injected-parameters"
         client = PapermillNotebookClient(
             nb_man,
             timeout=execution_timeout,
@@ -528,6 +533,11 @@ def execute_run(task: RunTask, pool: KernelPool) -> RunResult:
         _record_kernel_death(executed, ename, evalue)
     result = RunResult(task.name, ok=error is None, seconds=0.0, error=error)
     if executed is not None:
+        # papermill marks a failure with cells of random ids; number them, so the same failure gives
+        # the same bytes on every backend.
+        markers = [c for c in executed.cells if "papermill-error-cell-tag" in c.get("metadata", {}).get("tags", [])]
+        for number, cell in enumerate(markers, start=1):
+            cell["id"] = f"papermill-error-{number}"
         result.notebook = nbformat.writes(executed)
         if task.render:
             _render(result, executed, task)
@@ -555,10 +565,20 @@ def execute_run_on_worker(task: RunTask) -> RunResult:
 
 def release_worker_kernels() -> int:
     """Shut down the warm kernels of this worker process (run on every worker at the end); return how many
-    pools were closed."""
+    pools were closed.
+
+    ``Client.run`` calls this on the worker's event loop, where jupyter_client's synchronous calls cannot
+    run: the pools are closed on a thread of their own.
+    """
     with _WORKER_LOCK:
         pools = list(_WORKER_POOLS.values())
         _WORKER_POOLS.clear()
-    for pool in pools:
-        pool.close(now=True)
+
+    def close_all() -> None:
+        for pool in pools:
+            pool.close(now=True)
+
+    closer = threading.Thread(target=close_all, name="egovanalysis-release-kernels")
+    closer.start()
+    closer.join()
     return len(pools)

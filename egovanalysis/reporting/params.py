@@ -209,6 +209,8 @@ class TypeSpec:
             return "None"
         if self.kind == "any":
             return "Any"
+        if self.kind == "date":
+            return "ISODate (a real date, YYYY-MM-DD)"
         if self.args:
             return f"{self.kind}[{', '.join(str(arg) for arg in self.args)}]"
         return self.kind

@@ -95,14 +95,13 @@ def _describe_countries(codes: Sequence[Any]) -> dict[Any, dict[str, Any]]:
             continue
         last = rows.iloc[-1]
         change = int(rows.iloc[-2]["egdi_rank"]) - int(last["egdi_rank"]) if len(rows) > 1 else None
-        described[code] = {
-            "country": str(last["country"]),
-            "region": str(last.get("region", "")),
-            "latest rank": int(last["egdi_rank"]),
-            "of": int(last["n_ranked"]) if "n_ranked" in rows and last["n_ranked"] == last["n_ranked"] else None,
-            "survey": int(last["survey_year"]),
-            "change": change,
-        }
+        row: dict[str, Any] = {"country": str(last["country"])}
+        if "region" in rows.columns:  # UN M49 region, where the panel has it
+            row["region"] = str(last["region"])
+        row["latest rank"] = int(last["egdi_rank"])
+        row["survey"] = int(last["survey_year"])
+        row["change"] = change
+        described[code] = row
     return described
 
 
