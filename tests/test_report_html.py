@@ -204,7 +204,7 @@ def test_sweep_index_sorts_and_filters_in_chromium(
     assert sweep["filtered"] == ["2.0"]
     for href, status in found["links"]:
         assert status == 200, f"broken link {href}: {status}"
-    assert {href for href, _ in found["links"]} >= {"tiny--scale=1.0.html", "tiny--scale=3.0.ipynb"}
+    assert {href for href, _ in found["links"]} >= {"tiny--scale%3D1.0.html", "tiny--scale%3D3.0.ipynb"}
 
 
 def test_report_screenshot(index: Path, chromium: str, tmp_path: Path) -> None:
