@@ -170,7 +170,8 @@ def make_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="run on an existing dask.distributed cluster (e.g. tcp://127.0.0.1:8786) instead of the local pool",
+        help="run on an existing dask.distributed cluster (e.g. tcp://127.0.0.1:8786) instead of the "
+        "local pool",
     )
     refresh.add_argument(
         "--out",

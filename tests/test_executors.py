@@ -43,8 +43,16 @@ def notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _refresh(notebooks: Path, out: Path, scheduler: str | None) -> RefreshResult:
     params = out.parent / f"{out.name}-params.yml"
     params.write_text("tiny:\n  - {title: First}\n  - {title: Second, scale: 3}\n", encoding="utf-8")
-    return refresh(notebooks, out, params_file=params, jobs=2, scheduler=scheduler, build=False, progress=False,
-                   log=lambda _: None)  # fmt: skip
+    return refresh(
+        notebooks,
+        out,
+        params_file=params,
+        jobs=2,
+        scheduler=scheduler,
+        build=False,
+        progress=False,
+        log=lambda _: None,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +117,12 @@ def test_map_returns_results_in_order_on_every_backend(cluster: str) -> None:
     for executor in (LocalExecutor(2), LocalExecutor(2, threads=True), DaskExecutor(cluster)):
         with executor:
             seen.clear()
-            assert executor.map(math.sqrt, items, on_result=lambda i, _r: seen.append(i)) == [3.0, 1.0, 4.0, 2.0]
+            assert executor.map(math.sqrt, items, on_result=lambda i, _r: seen.append(i)) == [
+                3.0,
+                1.0,
+                4.0,
+                2.0,
+            ]
             assert sorted(seen) == [0, 1, 2, 3]
 
 

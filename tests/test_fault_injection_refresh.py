@@ -64,15 +64,27 @@ def out(tmp_path: Path) -> Path:
     return folder
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "egovanalysis.cli", *args],
-        capture_output=True, text=True, check=False, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
-def _refused(done: subprocess.CompletedProcess[str], code: int, message: str, out: Path | None,
-             processed: dict[str, str]) -> None:  # fmt: skip
+def _refused(
+    done: subprocess.CompletedProcess[str],
+    code: int,
+    message: str,
+    out: Path | None,
+    processed: dict[str, str],
+) -> None:
     """The common assertions: exit code, message, no traceback, nothing changed."""
     assert done.returncode == code, (done.returncode, done.stderr)
     assert re.search(message, done.stderr), done.stderr
@@ -107,8 +119,16 @@ def injected(tmp_path_factory: pytest.TempPathFactory, processed: dict[str, str]
     marker = folder / "INJECTED"
     values = [payload.format(marker=marker) for payload in PAYLOADS]
     args = [arg for number, value in enumerate(values, start=1) for arg in ("-p", f"p{number}", value)]
-    done = _cli("refresh", "--no-build", "--no-progress", "--notebooks-dir", str(ECHO), "--out",
-                str(folder / "reports"), *args)  # fmt: skip
+    done = _cli(
+        "refresh",
+        "--no-build",
+        "--no-progress",
+        "--notebooks-dir",
+        str(ECHO),
+        "--out",
+        str(folder / "reports"),
+        *args,
+    )
     return {"done": done, "marker": marker, "values": values, "folder": folder, "processed": processed}
 
 
@@ -174,15 +194,30 @@ def test_alias_bomb_in_p_value(out: Path, processed: dict[str, str]) -> None:
 
 def test_python_object_tag_in_params_file(tmp_path: Path, out: Path, processed: dict[str, str]) -> None:
     params = tmp_path / "object.yml"
-    params.write_text("echo:\n  p1: !!python/object/apply:os.system ['touch /tmp/egov-pwned']\n", encoding="utf-8")
+    params.write_text(
+        "echo:\n  p1: !!python/object/apply:os.system ['touch /tmp/egov-pwned']\n", encoding="utf-8"
+    )
     done = _cli("refresh", "--notebooks-dir", str(ECHO), "--out", str(out), "--params", str(params))
-    _refused(done, 2, r"object\.yml: line 2: the YAML tag .*python/object/apply:os\.system.* is not accepted", out,
-             processed)  # fmt: skip
+    _refused(
+        done,
+        2,
+        r"object\.yml: line 2: the YAML tag .*python/object/apply:os\.system.* is not accepted",
+        out,
+        processed,
+    )
 
 
 def test_python_object_tag_in_p_value(out: Path, processed: dict[str, str]) -> None:
-    done = _cli("refresh", "--notebooks-dir", str(ECHO), "--out", str(out), "-p", "p1",
-                "!!python/object/apply:os.system ['true']")  # fmt: skip
+    done = _cli(
+        "refresh",
+        "--notebooks-dir",
+        str(ECHO),
+        "--out",
+        str(out),
+        "-p",
+        "p1",
+        "!!python/object/apply:os.system ['true']",
+    )
     _refused(done, 2, r"-p p1: line 1: the YAML tag .* is not accepted", out, processed)
 
 
@@ -203,11 +238,18 @@ def test_params_file_that_is_a_folder(tmp_path: Path, out: Path, processed: dict
 
 def test_p_cutoff_that_does_not_exist(out: Path, processed: dict[str, str]) -> None:
     done = _cli("refresh", "--only", "05-forecast", "--out", str(out), "-p", "cutoff", "2021-02-30")
-    _refused(done, 2, r"-p cutoff: line 1: '2021-02-30' is not a real calendar date .*day is out of range", out,
-             processed)  # fmt: skip
+    _refused(
+        done,
+        2,
+        r"-p cutoff: line 1: '2021-02-30' is not a real calendar date .*day is out of range",
+        out,
+        processed,
+    )
 
 
-def test_date_that_does_not_exist_in_params_file(tmp_path: Path, out: Path, processed: dict[str, str]) -> None:
+def test_date_that_does_not_exist_in_params_file(
+    tmp_path: Path, out: Path, processed: dict[str, str]
+) -> None:
     params = tmp_path / "dates.yml"
     params.write_text("05-forecast:\n  cutoff: 2021-02-30\n", encoding="utf-8")
     done = _cli("refresh", "--only", "05-forecast", "--out", str(out), "--params", str(params))
@@ -216,8 +258,14 @@ def test_date_that_does_not_exist_in_params_file(tmp_path: Path, out: Path, proc
 
 def test_date_typed_parameter_refuses_text(out: Path, processed: dict[str, str]) -> None:
     done = _cli("refresh", "--notebooks-dir", str(SWEEP), "--out", str(out), "-p", "since", "soon")
-    _refused(done, 2, r"notebook 'country': parameter 'since' must be ISODate \(a real date, YYYY-MM-DD\), "
-             r"got str 'soon'", out, processed)  # fmt: skip
+    _refused(
+        done,
+        2,
+        r"notebook 'country': parameter 'since' must be ISODate \(a real date, YYYY-MM-DD\), "
+        r"got str 'soon'",
+        out,
+        processed,
+    )
 
 
 # ---- the destination, checked before the build -----------------------------------------------------------
@@ -240,12 +288,25 @@ def test_out_on_a_read_only_file_system(tmp_path: Path, processed: dict[str, str
     # A read-only tmpfs in a private mount namespace (unshare: no privileges needed beyond a user namespace).
     mount = tmp_path / "readonly"
     mount.mkdir()
-    script = (f"mount -t tmpfs -o ro tmpfs {mount} && exec {sys.executable} -m egovanalysis.cli refresh "
-              f"--only 01-data-audit --out {mount}/reports")  # fmt: skip
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, check=False,
-                          timeout=600, stdin=subprocess.DEVNULL)  # fmt: skip
-    _refused(done, 1, r"--out .*readonly/reports: cannot write there: the file system is read-only", None,
-             processed)  # fmt: skip
+    script = (
+        f"mount -t tmpfs -o ro tmpfs {mount} && exec {sys.executable} -m egovanalysis.cli refresh "
+        f"--only 01-data-audit --out {mount}/reports"
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    _refused(
+        done,
+        1,
+        r"--out .*readonly/reports: cannot write there: the file system is read-only",
+        None,
+        processed,
+    )
 
 
 def test_latest_is_a_folder(tmp_path: Path, processed: dict[str, str]) -> None:
@@ -274,12 +335,21 @@ def test_usage_errors_exit_2(args: list[str], message: str, out: Path, processed
     _refused(_cli("refresh", "--out", str(out), *args), 2, message, out, processed)
 
 
-# ---- a failing run in a sweep -------------------------------------------------------------------------------
+# ---- a failing run in a sweep ---------------------------------------------------------------------------
 
 
 def test_failing_run_in_a_sweep(out: Path, processed: dict[str, str]) -> None:
-    done = _cli("refresh", "--no-build", "--no-progress", "--notebooks-dir", str(SWEEP), "--out", str(out),
-                "--each", "country=VNM,XXX")  # fmt: skip
+    done = _cli(
+        "refresh",
+        "--no-build",
+        "--no-progress",
+        "--notebooks-dir",
+        str(SWEEP),
+        "--out",
+        str(out),
+        "--each",
+        "country=VNM,XXX",
+    )
     assert done.returncode == 1
     assert "FAILED run 'country--country=XXX' (country.ipynb): ValueError: no data for XXX" in done.stderr
     assert f"1 of 2 notebook run(s) failed; report in {out.resolve()}" in done.stderr
@@ -313,11 +383,30 @@ def test_ctrl_c_stops_promptly_and_shuts_every_kernel_down(
     markers = tmp_path / "markers"
     markers.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-m", "egovanalysis.cli", "refresh", "--no-build", "--no-progress", "--jobs", "1",
-         "--notebooks-dir", str(notebooks), "--out", str(out), "--each", "n=1,2,3", "-p", "marker_dir",
-         str(markers)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "egovanalysis.cli",
+            "refresh",
+            "--no-build",
+            "--no-progress",
+            "--jobs",
+            "1",
+            "--notebooks-dir",
+            str(notebooks),
+            "--out",
+            str(out),
+            "--each",
+            "n=1,2,3",
+            "-p",
+            "marker_dir",
+            str(markers),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         _wait_for(markers / "started-1", process)
         kernel = int((markers / "started-1").read_text())
@@ -336,8 +425,10 @@ def test_ctrl_c_stops_promptly_and_shuts_every_kernel_down(
     leftovers = []
     for candidate in psutil.process_iter(["cmdline"]):
         try:
-            if "ipykernel_launcher" in " ".join(candidate.info["cmdline"] or []) and \
-                    Path(candidate.cwd()) == notebooks:  # fmt: skip
+            if (
+                "ipykernel_launcher" in " ".join(candidate.info["cmdline"] or [])
+                and Path(candidate.cwd()) == notebooks
+            ):
                 leftovers.append(candidate.pid)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
@@ -358,8 +449,20 @@ SCRIPT_PAYLOADS = [
 #: Candidate free-text columns. A column the build holds to a form (an id, a code) rejects the payload with
 #: a clear error; such columns are dropped from the set and the copy is poisoned again, so every column the
 #: build accepts as free text carries a payload to the reports.
-TEXT_COLUMNS = {"publisher", "title", "notes", "label", "definition", "country", "name", "name_vi",
-                "name_ascii", "description", "subregion", "region"}  # fmt: skip
+TEXT_COLUMNS = {
+    "publisher",
+    "title",
+    "notes",
+    "label",
+    "definition",
+    "country",
+    "name",
+    "name_vi",
+    "name_ascii",
+    "description",
+    "subregion",
+    "region",
+}
 
 
 def _poison(raw: Path, columns_allowed: set[str]) -> int:
@@ -392,8 +495,9 @@ def _poison(raw: Path, columns_allowed: set[str]) -> int:
 def poisoned_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with payloads in ``data/raw``, built and refreshed by its own command line."""
     root = tmp_path_factory.mktemp("poisoned") / "project"
-    ignore = shutil.ignore_patterns(".venv", ".git", "reports", "__pycache__", ".pytest_cache", ".ruff_cache",
-                                    ".hypothesis", "*.egg-info")  # fmt: skip
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", "reports", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "*.egg-info"
+    )
     shutil.copytree(config.PROJECT_ROOT, root, ignore=ignore)
     env = {**os.environ, "PYTHONPATH": str(root), "EGOVANALYSIS_SHARED_DIR": str(config.SHARED_DIR)}
     columns = set(TEXT_COLUMNS)
@@ -401,8 +505,15 @@ def poisoned_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.rmtree(root / "data" / "raw")
         shutil.copytree(config.RAW_DIR, root / "data" / "raw")
         assert _poison(root / "data" / "raw", columns) > 50
-        build = subprocess.run([sys.executable, "-m", "egovanalysis.cli", "build"], cwd=root, env=env,
-                               capture_output=True, text=True, check=False, timeout=900)  # fmt: skip
+        build = subprocess.run(
+            [sys.executable, "-m", "egovanalysis.cli", "build"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
         assert "Traceback" not in build.stderr, build.stderr[-3000:]
         refused = set(re.findall(r"column '(\w+)'", build.stderr)) & columns
         if build.returncode == 0 or not refused:
@@ -411,10 +522,26 @@ def poisoned_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert build.returncode == 0, build.stderr[-3000:]
     assert {"label", "notes", "title"} <= columns  # the free text that reaches the notebooks
     done = subprocess.run(
-        [sys.executable, "-m", "egovanalysis.cli", "refresh", "--no-build", "--no-progress", "--jobs", "2",
-         "--keep-notebooks", "--out", str(root / "reports")],
-        cwd=root, env=env, capture_output=True, text=True, check=False, timeout=1800,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "egovanalysis.cli",
+            "refresh",
+            "--no-build",
+            "--no-progress",
+            "--jobs",
+            "2",
+            "--keep-notebooks",
+            "--out",
+            str(root / "reports"),
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
     assert "Traceback" not in done.stderr
     assert done.returncode in (0, 1), done.stderr[-3000:]
     return root / "reports" / "latest" if done.returncode == 0 else _last_run(root / "reports")
@@ -433,7 +560,9 @@ def test_payloads_reach_the_reports_as_text(poisoned_reports: Path) -> None:
         body = page.read_text(encoding="utf-8")
         assert not re.search(r"<script>document\.title", body), page.name
         assert not re.search(r"<(img|svg)[^>]*\son(error|load)=", body, re.I), page.name
-        assert "javascript:" not in re.sub(r"&[a-z]+;|\\", "", " ".join(re.findall(r'href="([^"]*)"', body))), page.name
+        assert "javascript:" not in re.sub(
+            r"&[a-z]+;|\\", "", " ".join(re.findall(r'href="([^"]*)"', body))
+        ), page.name
 
 
 def test_no_payload_runs_in_chromium(poisoned_reports: Path, tmp_path: Path) -> None:
@@ -441,11 +570,26 @@ def test_no_payload_runs_in_chromium(poisoned_reports: Path, tmp_path: Path) -> 
     assert chromium, "headless Chromium is needed: apt-get install -y --no-install-recommends chromium"
     for page in sorted(poisoned_reports.glob("*.html")):
         done = subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / page.stem}", "--window-size=1400,1000", "--dump-dom", page.as_uri()],
-            capture_output=True, text=True, check=False, timeout=300,
-        )  # fmt: skip
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / page.stem}",
+                "--window-size=1400,1000",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
         dom = done.stdout
         assert "<html" in dom, f"{page.name}: no DOM (exit {done.returncode}): {done.stderr[-1500:]}"
         title = re.search(r"<title>(.*?)</title>", dom, re.S)

@@ -29,8 +29,21 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     good = out / "20000101T000000Z"
     good.mkdir()
     os.symlink(good.name, out / "latest")
-    code = cli.main(["refresh", "--no-build", "--no-progress", "--jobs", "2", "--notebooks-dir", str(SWEEP),
-                     "--out", str(out), "--each", "country=VNM,THA,XXX"])  # fmt: skip
+    code = cli.main(
+        [
+            "refresh",
+            "--no-build",
+            "--no-progress",
+            "--jobs",
+            "2",
+            "--notebooks-dir",
+            str(SWEEP),
+            "--out",
+            str(out),
+            "--each",
+            "country=VNM,THA,XXX",
+        ]
+    )
     runs = [path for path in out.iterdir() if path.is_dir() and not path.is_symlink() and path != good]
     return {"out": out, "code": code, "run": runs[0], "runs": runs}
 
@@ -73,8 +86,18 @@ def test_bad_each_is_a_clear_error(text: str, message: str) -> None:
 
 
 def test_each_for_an_undeclared_parameter(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code = cli.main(["refresh", "--no-build", "--notebooks-dir", str(SWEEP), "--out", str(tmp_path),
-                     "--each", "province=ALL"])  # fmt: skip
+    code = cli.main(
+        [
+            "refresh",
+            "--no-build",
+            "--notebooks-dir",
+            str(SWEEP),
+            "--out",
+            str(tmp_path),
+            "--each",
+            "province=ALL",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "no selected notebook declares a parameter 'province'" in err
     assert list(tmp_path.iterdir()) == []
@@ -94,7 +117,7 @@ def test_run_names_never_carry_unsafe_values() -> None:
     assert run_name("n", None, ("title", "<script>"), position=0) == "n--title=1"
 
 
-def test_one_failing_run_fails_the_sweep_and_is_named(swept: dict, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_failing_run_fails_the_sweep_and_is_named(swept: dict) -> None:
     assert swept["code"] == 1
     assert len(swept["runs"]) == 1
 

@@ -25,7 +25,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from typing import Any, Protocol, TypeVar
 
 from egovanalysis.errors import RefreshError, UsageError
@@ -137,7 +144,9 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError as error:  # pragma: no cover - a runtime dependency
-            raise RefreshError(f"--scheduler needs dask.distributed ({error}); pip install distributed") from error
+            raise RefreshError(
+                f"--scheduler needs dask.distributed ({error}); pip install distributed"
+            ) from error
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:

@@ -201,9 +201,12 @@ def start_warm_kernel(
                 client.wait_for_ready(timeout=timeout)
                 if modules:
                     reply = client.execute_interactive(
-                        _warm_up_code(modules), silent=True, store_history=False, timeout=timeout,
+                        _warm_up_code(modules),
+                        silent=True,
+                        store_history=False,
+                        timeout=timeout,
                         output_hook=lambda _message: None,
-                    )  # fmt: skip
+                    )
                     if reply["content"].get("status") != "ok":
                         raise RefreshError(f"the kernel's warm-up failed: {reply['content'].get('evalue')}")
             finally:
@@ -238,8 +241,10 @@ def shutdown_kernel(manager: Any, now: bool = False) -> None:
 class KernelPool:
     """Kernels started ahead of need, each handed to exactly one run.
 
-    ``ahead`` kernels are kept starting or ready; ``total`` (when known) caps how many are ever started,
-    so no kernel starts for a run that will not come. :meth:`acquire` blocks until a kernel is ready and
+    ``ahead`` kernels are kept starting or ready (0: none, each kernel starts when a run asks for it, the
+    way papermill works; the benchmark compares the two); ``total`` (when known) caps how many are ever
+    started, so no kernel starts for a run that will not come. :meth:`acquire` blocks until a kernel is
+    ready and
     starts its successor; the caller gives it back with :meth:`release`, which shuts it down.
     :meth:`close` stops starting kernels and shuts down every kernel still alive (``now=True`` kills the
     ones in use too: Ctrl-C).
@@ -256,7 +261,7 @@ class KernelPool:
     ) -> None:
         self.cwd = Path(cwd)
         self.modules = tuple(modules)
-        self.ahead = max(1, ahead)
+        self.ahead = max(0, ahead)
         self.total = total
         self.kernel_name = kernel_name
         self._starter = starter
@@ -267,17 +272,22 @@ class KernelPool:
         self._threads: list[threading.Thread] = []
         self._starting = 0
         self._handed = 0
+        self._waiting = 0
         self._closed = False
         self.started = 0
 
-    def _top_up(self) -> None:
-        """Start kernels until ``ahead`` are starting or ready (under the lock)."""
-        while not self._closed and len(self._ready) + self._starting < self.ahead:
+    def _top_up(self, wanted: int | None = None) -> None:
+        """Start kernels until ``wanted`` (default ``ahead``) are starting or ready (under the lock)."""
+        while not self._closed and len(self._ready) + self._starting < (
+            self.ahead if wanted is None else wanted
+        ):
             if self.total is not None and self._handed + len(self._ready) + self._starting >= self.total:
                 return
             self._starting += 1
             self.started += 1
-            thread = threading.Thread(target=self._start_one, name=f"kernel-start-{self.started}", daemon=True)
+            thread = threading.Thread(
+                target=self._start_one, name=f"kernel-start-{self.started}", daemon=True
+            )
             self._threads.append(thread)
             thread.start()
 
@@ -303,18 +313,23 @@ class KernelPool:
     def acquire(self) -> Any:
         """A started, warmed-up kernel manager for one run (blocks until one is ready)."""
         with self._condition:
-            self._top_up()
-            while not self._ready:
-                if self._errors:
-                    error = self._errors.popleft()
-                    self._handed += 1  # the run that gets the error used up its kernel
-                    self._top_up()
-                    raise RefreshError(f"the kernel did not start: {type(error).__name__}: {error}") from error
-                if self._closed:
-                    raise RefreshError("the refresh was stopped before a kernel was ready")
-                self._condition.wait()
-            manager = self._ready.popleft()
-            self._handed += 1
+            self._waiting += 1
+            try:
+                self._top_up(max(self.ahead, self._waiting))
+                while not self._ready:
+                    if self._errors:
+                        error = self._errors.popleft()
+                        self._handed += 1  # the run that gets the error used up its kernel
+                        raise RefreshError(
+                            f"the kernel did not start: {type(error).__name__}: {error}"
+                        ) from error
+                    if self._closed:
+                        raise RefreshError("the refresh was stopped before a kernel was ready")
+                    self._condition.wait()
+                manager = self._ready.popleft()
+                self._handed += 1
+            finally:
+                self._waiting -= 1
             self._top_up()
             return manager
 
@@ -370,7 +385,8 @@ class WarmKernelEngine(_engine_base()):  # type: ignore[misc]
     """papermill's nbclient engine, given a started kernel (``km=``) instead of starting one.
 
     The cell papermill injects gets the fixed id ``injected-parameters`` (papermill draws a random one), so
-    that a run with the same parameters gives the same bytes. It closes the client it opened (nbclient leaves the client of a kernel it does not own open) and
+    that a run with the same parameters gives the same bytes. It closes the client it opened (nbclient
+    leaves the client of a kernel it does not own open) and
     leaves the kernel to its owner, the pool.
     """
 
@@ -453,7 +469,11 @@ def _record_kernel_death(notebook: nbformat.NotebookNode, ename: str, evalue: st
     """Add an error output to the cell that was running when the run stopped (dead kernel, timeout)."""
     code = [c for c in notebook.cells if c.get("cell_type") == "code"]
     target = next(
-        (c for c in code if c.get("metadata", {}).get("papermill", {}).get("status") in ("running", "failed")),
+        (
+            c
+            for c in code
+            if c.get("metadata", {}).get("papermill", {}).get("status") in ("running", "failed")
+        ),
         None,
     )
     if target is None:
@@ -528,14 +548,20 @@ def execute_run(task: RunTask, pool: KernelPool) -> RunResult:
             executed = nbformat.read(output, as_version=4) if output.exists() else None
     finally:
         pool.release(manager, now=not manager.is_alive())
-    if executed is not None and error is not None and error.startswith(("DeadKernelError", "CellTimeoutError")):
+    if (
+        executed is not None
+        and error is not None
+        and error.startswith(("DeadKernelError", "CellTimeoutError"))
+    ):
         ename, _, evalue = error.partition(": ")
         _record_kernel_death(executed, ename, evalue)
     result = RunResult(task.name, ok=error is None, seconds=0.0, error=error)
     if executed is not None:
         # papermill marks a failure with cells of random ids; number them, so the same failure gives
         # the same bytes on every backend.
-        markers = [c for c in executed.cells if "papermill-error-cell-tag" in c.get("metadata", {}).get("tags", [])]
+        markers = [
+            c for c in executed.cells if "papermill-error-cell-tag" in c.get("metadata", {}).get("tags", [])
+        ]
         for number, cell in enumerate(markers, start=1):
             cell["id"] = f"papermill-error-{number}"
         result.notebook = nbformat.writes(executed)
@@ -559,7 +585,9 @@ def execute_run_on_worker(task: RunTask) -> RunResult:
     with _WORKER_LOCK:
         pool = _WORKER_POOLS.get(key)
         if pool is None:
-            pool = _WORKER_POOLS[key] = KernelPool(Path(task.cwd), task.modules, ahead=1, kernel_name=task.kernel_name)
+            pool = _WORKER_POOLS[key] = KernelPool(
+                Path(task.cwd), task.modules, ahead=1, kernel_name=task.kernel_name
+            )
     return execute_run(task, pool)
 
 

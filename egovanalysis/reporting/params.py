@@ -83,7 +83,8 @@ MAX_DEPTH = 20
 #: Most YAML nodes (scalars, lists, mappings) accepted in one parameter source. With the size limit and no
 #: aliases, this keeps the loaded objects far below 100 MB.
 MAX_NODES = 10_000
-#: Explicit YAML tags a parameter source may carry (``!!str 007``); any other (``!!python/object``) is refused.
+#: Explicit YAML tags a parameter source may carry (``!!str 007``); any other (``!!python/object``) is
+#: refused.
 _ALLOWED_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
 )
@@ -139,7 +140,8 @@ def _check_yaml_events(text: str, where: str) -> None:
             )
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
-        explicit = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
+        implied = implicit is True or (isinstance(implicit, tuple) and any(implicit))
+        explicit = tag is not None and not implied
         if explicit and tag not in _ALLOWED_TAGS and tag != "!":
             raise ParameterError(
                 f"{where}: line {line}: the YAML tag {tag!r} is not accepted in parameters "
@@ -148,13 +150,17 @@ def _check_yaml_events(text: str, where: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise ParameterError(f"{where}: line {line}: lists and mappings nested deeper than {MAX_DEPTH}")
+                raise ParameterError(
+                    f"{where}: line {line}: lists and mappings nested deeper than {MAX_DEPTH}"
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if isinstance(event, yaml.NodeEvent):
             nodes += 1
             if nodes > MAX_NODES:
-                raise ParameterError(f"{where}: more than {MAX_NODES:,} values; parameters are never that many")
+                raise ParameterError(
+                    f"{where}: more than {MAX_NODES:,} values; parameters are never that many"
+                )
 
 
 def load_yaml_safely(text: str, where: str, max_bytes: int = MAX_PARAMS_FILE_BYTES) -> Any:
@@ -166,7 +172,9 @@ def load_yaml_safely(text: str, where: str, max_bytes: int = MAX_PARAMS_FILE_BYT
     """
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > max_bytes:
-        raise ParameterError(f"{where}: {size:,} bytes is more than the {max_bytes:,} accepted for parameters")
+        raise ParameterError(
+            f"{where}: {size:,} bytes is more than the {max_bytes:,} accepted for parameters"
+        )
     try:
         _check_yaml_events(text, where)
         return yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 - a SafeLoader subclass
@@ -222,16 +230,20 @@ class TypeSpec:
             return True
         if kind == "none":
             return value is None
-        if kind == "union":
-            return any(arg.accepts(value) for arg in self.args)
-        if kind == "date":
-            return is_iso_date(value.isoformat() if type(value) is dt.date else value)
+        if kind in ("union", "date"):
+            return self._accepts_special(value)
         if kind in _SCALARS:
             if isinstance(value, bool) and kind != "bool":
                 return False
             if kind == "str" and isinstance(value, dt.date):
                 return True  # converted to ISO text by coerce()
             return isinstance(value, _SCALARS[kind])
+        if kind in _CONTAINERS:
+            return self._accepts_container(value)
+        return False
+
+    def _accepts_container(self, value: Any) -> bool:
+        kind = self.kind
         if kind == "list":
             if not isinstance(value, list | tuple):
                 return False
@@ -246,14 +258,17 @@ class TypeSpec:
             if len(self.args) != len(value):
                 return False
             return all(a.accepts(v) for a, v in zip(self.args, value, strict=True))
-        if kind == "dict":
-            if not isinstance(value, dict):
-                return False
-            if not self.args:
-                return True
-            key_type, value_type = self.args
-            return all(key_type.accepts(k) and value_type.accepts(v) for k, v in value.items())
-        return False
+        if not isinstance(value, dict):
+            return False
+        if not self.args:
+            return True
+        key_type, value_type = self.args
+        return all(key_type.accepts(k) and value_type.accepts(v) for k, v in value.items())
+
+    def _accepts_special(self, value: Any) -> bool:
+        if self.kind == "union":
+            return any(arg.accepts(value) for arg in self.args)
+        return is_iso_date(value.isoformat() if type(value) is dt.date else value)
 
     def coerce(self, value: Any) -> Any:
         """Convert an accepted value to the declared type (int -> float, date -> ISO text, list -> tuple)."""
@@ -324,12 +339,7 @@ def _spec_from_annotation(node: ast.expr, where: str) -> TypeSpec:
             right.args if right.kind == "union" else (right,)
         )
         return TypeSpec("union", args)
-    name: str | None = None
-    if isinstance(node, ast.Name):
-        name = node.id
-    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id == "typing" or node.attr == "ISODate":
-            name = node.attr
+    name = _annotation_name(node)
     if name is not None:
         name = _TYPING_ALIASES.get(name, name)
         if name in _SCALARS or name in _CONTAINERS:
@@ -342,25 +352,38 @@ def _spec_from_annotation(node: ast.expr, where: str) -> TypeSpec:
             return TypeSpec("none")
         raise fail()
     if isinstance(node, ast.Subscript):
-        base = node.value
-        base_name = (
-            base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
-        )
-        base_name = _TYPING_ALIASES.get(base_name or "", base_name)
-        elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        args = tuple(_spec_from_annotation(element, where) for element in elements)
-        if base_name == "Optional" and len(args) == 1:
-            return TypeSpec("union", (args[0], TypeSpec("none")))
-        if base_name == "Union":
-            return TypeSpec("union", args)
-        if base_name == "list" and len(args) == 1:
-            return TypeSpec("list", args)
-        if base_name == "dict" and len(args) == 2:
-            return TypeSpec("dict", args)
-        if base_name == "tuple":
-            return TypeSpec("tuple", args)
-        raise fail()
+        return _spec_from_subscript(node, where, fail)
     raise fail()
+
+
+def _spec_from_subscript(node: ast.Subscript, where: str, fail: Any) -> TypeSpec:
+    """``list[int]``, ``dict[str, float]``, ``Optional[X]``, ``Union[...]``, ``tuple[...]``."""
+    base = node.value
+    base_name = _annotation_name(base) or (base.attr if isinstance(base, ast.Attribute) else None)
+    base_name = _TYPING_ALIASES.get(base_name or "", base_name)
+    elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    args = tuple(_spec_from_annotation(element, where) for element in elements)
+    if base_name == "Optional" and len(args) == 1:
+        return TypeSpec("union", (args[0], TypeSpec("none")))
+    if base_name == "Union":
+        return TypeSpec("union", args)
+    if base_name == "list" and len(args) == 1:
+        return TypeSpec("list", args)
+    if base_name == "dict" and len(args) == 2:
+        return TypeSpec("dict", args)
+    if base_name == "tuple":
+        return TypeSpec("tuple", args)
+    raise fail()
+
+
+def _annotation_name(node: ast.expr) -> str | None:
+    """``int`` for ``int``, ``Optional`` for ``typing.Optional``, ``ISODate`` for ``params.ISODate``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    is_attribute = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+    if is_attribute and (node.value.id == "typing" or node.attr == "ISODate"):
+        return node.attr
+    return None
 
 
 def _spec_from_default(value: Any) -> TypeSpec:
@@ -501,7 +524,8 @@ def load_params_file(path: Path, known_notebooks: Iterable[str]) -> dict[str, li
         size = Path(path).stat().st_size
         if size > MAX_PARAMS_FILE_BYTES:
             raise ParameterError(
-                f"{where}: {size:,} bytes is more than the {MAX_PARAMS_FILE_BYTES:,} accepted for a params file"
+                f"{where}: {size:,} bytes is more than the {MAX_PARAMS_FILE_BYTES:,} accepted "
+                "for a params file"
             )
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -116,8 +116,13 @@ def utc_stamp(now: dt.datetime | None = None) -> str:
 
 
 def _describe_os_error(error: OSError) -> str:
-    reasons = {errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-               errno.EPERM: "not permitted", errno.ENOSPC: "no space left", errno.ENOTDIR: "a part of it is a file"}  # fmt: skip
+    reasons = {
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "not permitted",
+        errno.ENOSPC: "no space left",
+        errno.ENOTDIR: "a part of it is a file",
+    }
     return reasons.get(error.errno or 0, error.strerror or str(error))
 
 
@@ -131,13 +136,16 @@ def check_destination(out_dir: Path) -> Path:
     out_dir = Path(out_dir).absolute()
     resolved = Path(os.path.realpath(out_dir))
     if any(resolved == Path(root) or Path(root) in resolved.parents for root in _PSEUDO_FILESYSTEMS):
-        raise RefreshError(f"--out {out_dir}: {resolved.parts[1]} is not a place for reports; choose a folder on disk")
+        raise RefreshError(
+            f"--out {out_dir}: {resolved.parts[1]} is not a place for reports; choose a folder on disk"
+        )
     if resolved.exists() and not resolved.is_dir():
         raise RefreshError(f"--out {out_dir}: it is a file, not a folder; choose a folder")
     latest = resolved / LATEST
     if latest.exists() and not latest.is_symlink():
         raise RefreshError(
-            f"--out {out_dir}: {latest} exists and is not a symlink (refresh keeps a symlink there to the last "
+            f"--out {out_dir}: {latest} exists and is not a symlink (refresh keeps a symlink there to the "
+            "last "
             "good run); move it away"
         )
     created: list[Path] = [parent for parent in [resolved, *resolved.parents] if not parent.exists()]
@@ -220,8 +228,15 @@ def _store(result: RunResult, spec: RunSpec, run_dir: Path) -> RunOutcome:
     from egovanalysis.reporting import html as report
 
     output = run_dir / f"{spec.name}.ipynb"
-    outcome = RunOutcome(spec, result.ok, output, result.seconds, result.error, headlines=result.headlines,
-                         report_error=result.report_error)  # fmt: skip
+    outcome = RunOutcome(
+        spec,
+        result.ok,
+        output,
+        result.seconds,
+        result.error,
+        headlines=result.headlines,
+        report_error=result.report_error,
+    )
     if result.notebook is not None:
         output.write_text(result.notebook, encoding="utf-8")
     if result.html is not None:
@@ -243,7 +258,9 @@ def _write_index(run_dir: Path, outcomes: Sequence[RunOutcome]) -> Path:
     for outcome in outcomes:
         spec = outcome.spec
         sweep = (spec.sweep[0], str(spec.sweep[1])) if spec.sweep is not None else None
-        describe = descriptions.get(spec.sweep[0], {}).get(spec.sweep[1], {}) if spec.sweep is not None else {}
+        describe = (
+            descriptions.get(spec.sweep[0], {}).get(spec.sweep[1], {}) if spec.sweep is not None else {}
+        )
         entries.append(
             report.IndexEntry(
                 name=spec.name,
@@ -264,10 +281,10 @@ def _write_index(run_dir: Path, outcomes: Sequence[RunOutcome]) -> Path:
     return report.write_index(run_dir, entries, title=f"egovanalysis report {run_dir.name}")
 
 
-def _tasks(specs: Sequence[RunSpec], timeout: int) -> list[RunTask]:
+def _tasks(specs: Sequence[RunSpec], timeout: int, warm: bool = True) -> list[RunTask]:
     from egovanalysis.reporting.kernels import notebook_imports
 
-    modules = tuple(notebook_imports(sorted({spec.notebook for spec in specs})))
+    modules = tuple(notebook_imports(sorted({spec.notebook for spec in specs}))) if warm else ()
     return [
         RunTask(
             name=spec.name,
@@ -289,6 +306,7 @@ def _execute_all(
     scheduler: str | None,
     timeout: int,
     progress: bool,
+    warm: bool = True,
 ) -> tuple[list[RunOutcome], str]:
     """Run every spec (longest first), writing each run's files as it arrives; outcomes in plan order."""
     import functools
@@ -301,7 +319,7 @@ def _execute_all(
     # Longest first (stored notebook size stands in for run time), so that no long run starts last.
     order = sorted(range(len(specs)), key=lambda i: specs[i].notebook.stat().st_size, reverse=True)
     ordered = [specs[i] for i in order]
-    tasks = _tasks(ordered, timeout)
+    tasks = _tasks(ordered, timeout, warm)
     outcomes: dict[str, RunOutcome] = {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     executor = make_executor(workers, scheduler, threads=True)
@@ -318,7 +336,10 @@ def _execute_all(
                 executor.map(kernels.execute_run_on_worker, tasks, on_result=arrived)
             else:
                 cwd = Path(tasks[0].cwd) if tasks else Path.cwd()
-                pool = kernels.KernelPool(cwd, tasks[0].modules if tasks else (), ahead=workers, total=len(tasks))
+                ahead = workers if warm else 0
+                pool = kernels.KernelPool(
+                    cwd, tasks[0].modules if tasks else (), ahead=ahead, total=len(tasks)
+                )
                 executor.map(functools.partial(kernels.execute_run, pool=pool), tasks, on_result=arrived)
         except KeyboardInterrupt:
             if pool is not None:
@@ -350,6 +371,7 @@ def refresh(
     progress: bool = True,
     update_notebooks: bool = False,
     log: Log = _stderr,
+    warm: bool = True,
 ) -> RefreshResult:
     """Validate parameters and destination, rebuild the data, run the notebooks and write the report.
 
@@ -357,7 +379,8 @@ def refresh(
     :class:`~egovanalysis.errors.ParameterError` when it cannot start (nothing is run or written then).
     Notebook failures do not raise: they are in the result (``result.ok`` is false), the run folder keeps
     the failed notebooks and ``latest`` is not switched. With ``update_notebooks``, a fully successful
-    refresh also stores the default runs' outputs in the source notebooks.
+    refresh also stores the default runs' outputs in the source notebooks. ``warm=False`` starts each
+    kernel when its run begins, with no imports done (what papermill does; for the benchmark).
     """
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
@@ -373,10 +396,12 @@ def refresh(
             raise RefreshError(f"build failed, no notebook was run:\n{error}") from error
     specs = plan.resolve()
     run_dir = _new_run_dir(out_dir)
-    where = f"on the Dask cluster at {scheduler}" if scheduler else f"with {jobs or os.cpu_count() or 1} job(s)"
+    where = (
+        f"on the Dask cluster at {scheduler}" if scheduler else f"with {jobs or os.cpu_count() or 1} job(s)"
+    )
     log(f"running {len(specs)} notebook run(s) {where} into {run_dir}")
     outcomes, backend = _execute_all(
-        specs, run_dir, jobs=jobs, scheduler=scheduler, timeout=timeout, progress=progress
+        specs, run_dir, jobs=jobs, scheduler=scheduler, timeout=timeout, progress=progress, warm=warm
     )
     index = _write_index(run_dir, outcomes)
     result = RefreshResult(run_dir=run_dir, outcomes=outcomes, latest=None, index=index, backend=backend)
@@ -438,8 +463,10 @@ def refresh_command(
         _stderr(f"refresh: {error}")
         return 1
     except KeyboardInterrupt:
-        _stderr(f"refresh: interrupted; the remaining runs were not started; {LATEST} still points at "
-                f"{before or 'nothing'}")  # fmt: skip
+        _stderr(
+            f"refresh: interrupted; the remaining runs were not started; {LATEST} still points at "
+            f"{before or 'nothing'}"
+        )
         raise
     for outcome in result.failures:
         _stderr(

@@ -101,7 +101,9 @@ class RunPlan:
         """
         values: tuple[Any, ...] = ()
         if self.sweep is not None:
-            values = self.sweep.values if self.sweep.values is not None else tuple(resolve_all(self.sweep.name))
+            values = (
+                self.sweep.values if self.sweep.values is not None else tuple(resolve_all(self.sweep.name))
+            )
         specs: list[RunSpec | None] = []
         problems: list[str] = []
         for item in self.sets:
@@ -110,9 +112,14 @@ class RunPlan:
                 continue
             for position, value in enumerate(values):
                 specs.append(
-                    self._spec(item, {**item.values, self.sweep.name: value}, (self.sweep.name, value), position,
-                               problems)
-                )  # fmt: skip
+                    self._spec(
+                        item,
+                        {**item.values, self.sweep.name: value},
+                        (self.sweep.name, value),
+                        position,
+                        problems,
+                    )
+                )
         if problems:
             more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
             raise ParameterError("\n".join(problems[:20]) + more)
@@ -121,9 +128,10 @@ class RunPlan:
         if len(set(names)) != len(names):  # a value that looks like another's position: number them all
             runs = [
                 replace(spec, name=run_name(spec.stem, None, (spec.sweep[0], None), position))
-                if spec.sweep is not None else spec
+                if spec.sweep is not None
+                else spec
                 for position, spec in enumerate(runs)
-            ]  # fmt: skip
+            ]
         return runs
 
     def _spec(
@@ -222,5 +230,5 @@ def plan_runs(
     cli_params: Sequence[tuple[str, Any]] = (),
     each: str | Sweep | None = None,
 ) -> list[RunSpec]:
-    """:func:`prepare_runs` then :meth:`RunPlan.resolve`: every run, validated (``ALL`` read from the data)."""
+    """:func:`prepare_runs` then :meth:`RunPlan.resolve`: every run, validated (``ALL`` from the data)."""
     return prepare_runs(notebooks_dir, only, params_file, cli_params, each).resolve()
