@@ -275,3 +275,26 @@ def test_index_is_valid_self_contained_html(index: Path) -> None:
             assert (index.parent / value).exists(), f"<{tag} {attribute}={value!r}> points nowhere"
         if tag == "img":
             assert attrs.get("alt")
+
+
+def test_data_in_markdown_is_escaped_and_pages_run_no_script(tmp_path: Path) -> None:
+    import nbformat
+
+    from egovanalysis.reporting.escaping import escape_markdown
+    from egovanalysis.reporting.html import notebook_to_html
+
+    payload = "<script>document.title='x'</script> <img src=x onerror=alert(1)> [a](javascript:alert(1)) *b*"
+    assert "<" not in escape_markdown(payload) and "\\[a\\]" in escape_markdown(payload)
+    assert escape_markdown("Viet Nam's rank: 71 (of 193), 63.5 %") == "Viet Nam's rank: 71 (of 193), 63.5 %"
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": payload, "text/plain": "p"}),
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": f"<table><tr><td>{payload}</td></tr></table>"}
+        ),
+    ]
+    notebook.cells = [cell]
+    page = notebook_to_html(notebook, tmp_path / "page.html", title="t")
+    assert "<script>document" not in page and "onerror" not in page and "href=\"javascript" not in page
+    assert "<table>" in page and "Content-Security-Policy" in page and "default-src 'none'" in page
