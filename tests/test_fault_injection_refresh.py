@@ -588,7 +588,7 @@ def test_no_payload_runs_in_chromium(poisoned_reports: Path, tmp_path: Path) -> 
             capture_output=True,
             text=True,
             check=False,
-            timeout=300,
+            timeout=600,
         )
         dom = done.stdout
         assert "<html" in dom, f"{page.name}: no DOM (exit {done.returncode}): {done.stderr[-1500:]}"

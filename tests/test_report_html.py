@@ -110,7 +110,7 @@ def _run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.Comple
         "--window-size=1400,1000",
         *args,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
 HARNESS = """<!DOCTYPE html>
