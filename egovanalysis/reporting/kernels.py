@@ -232,6 +232,13 @@ def _stop(manager: Any, now: bool) -> None:
         manager.cleanup_resources()
 
 
+def _kill_process(manager: Any) -> None:
+    """SIGKILL a kernel's process without touching its manager (safe while another thread uses it)."""
+    process = getattr(manager.provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
 def shutdown_kernel(manager: Any, now: bool = False) -> None:
     """Shut a kernel down without interrupting it first (see the module's notes); ``now`` kills it."""
     with private_event_loop():
@@ -353,11 +360,13 @@ class KernelPool:
             ready = list(self._ready)
             self._ready.clear()
             in_use = [manager for manager in self._live if manager not in ready] if now else []
-            self._live.difference_update(ready + in_use)
+            self._live.difference_update(ready)
         for manager in ready:
             shutdown_kernel(manager, now=now)
         for manager in in_use:
-            shutdown_kernel(manager, now=True)
+            # Only the process is killed here: the thread running the notebook sees its kernel die at once
+            # and releases the manager itself, so no two threads ever clean up the same manager.
+            _kill_process(manager)
 
     def __enter__(self) -> KernelPool:
         return self
