@@ -406,12 +406,18 @@ def test_ctrl_c_stops_promptly_and_shuts_every_kernel_down(
         stderr=subprocess.PIPE,
         text=True,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )
     try:
         _wait_for(markers / "started-1", process)
         kernel = int((markers / "started-1").read_text())
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=300)
+        try:
+            stdout, stderr = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER: every thread's stack, to see the hang
+            _, stacks = process.communicate()
+            pytest.fail(f"refresh did not stop after Ctrl-C; its threads:\n{stacks[-8000:]}")
     finally:
         if process.poll() is None:
             process.kill()

@@ -119,7 +119,8 @@ def _collect(futures: dict[Any, int], count: int, on_result: OnResult | None) ->
     failure: BaseException | None = None
     pending = set(futures)
     while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        # A timeout lets the main thread run Python (and so a Ctrl-C handler) at least once a second.
+        done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
         for future in done:
             error = future.exception()
             if error is not None:
