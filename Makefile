@@ -45,10 +45,13 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: setup ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-bench: setup ## run the benchmarks (figure parser; refresh; the EGDI sweep, locally and on a LocalCluster)
+bench: setup ## run the benchmarks (parser, extraction, data build, refresh, sweep, calibration)
 	$(BIN)/python benchmarks/bench_parser.py
+	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_refresh.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
 
 clean: ## remove the virtual environment and caches (not data, not reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

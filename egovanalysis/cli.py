@@ -1,4 +1,4 @@
-"""Command-line interface: ``egovanalysis build | parse | refresh``.
+"""Command-line interface: ``egovanalysis build | parse | extract | refresh``.
 
 Exit codes: 0 success; 1 bad input data, a failed run or an unusable destination (the message says where
 and how to fix it); 2 bad command-line usage (argparse, an unknown notebook, a bad parameter); 130
@@ -13,8 +13,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from egovanalysis import config
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -67,6 +71,68 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         for name, value in fields.items():
             print(f"{name:<9} {_show(value)}")
     return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    """``egovanalysis extract FILE``: print every figure of a report in its sentence; with ``--out``, write
+    draft rows of reported_figures.csv for review. Exit 1 on bad input (unreadable file, unknown source,
+    an --out that exists), 2 on bad usage, and never write half a file."""
+    from egovanalysis.errors import EgovError
+    from egovanalysis.ingest import drafts
+    from egovanalysis.ingest.atomic import write_text_atomic
+    from egovanalysis.ingest.extract import extract_figures
+
+    raw_dir = Path(args.raw_dir)
+    if args.out and not args.source_id:
+        print("error: --out needs --source-id (draft figure ids are <source_id>-NN)", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        print(f"error: {out} exists; not overwriting it (use --force to replace it)", file=sys.stderr)
+        return 1
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        source = drafts.find_source(raw_dir / "sources.csv", args.source_id) if args.source_id else None
+        lang = args.lang or (source.language if source else "en")
+        figures = extract_figures(text, lang, published=source.published if source else None)
+        rows = None
+        if source is not None:
+            existing = drafts.existing_figure_ids(raw_dir / "reported_figures.csv")
+            rows = drafts.draft_rows(
+                figures, source.source_id, drafts.next_number(source.source_id, existing)
+            )
+        if out is not None and rows is not None:  # written before printing: a closed pipe loses nothing
+            write_text_atomic(out, drafts.to_csv_text(rows))
+        _print_extracted(args.file, lang, figures, rows)
+        if out is not None and rows is not None:
+            print(f"\nwrote {len(rows)} draft row(s) to {out}: review, then add them to reported_figures.csv")
+    except UnicodeDecodeError as error:
+        print(f"error: {args.file} is not UTF-8 text ({error.reason}, byte {error.start})", file=sys.stderr)
+        return 1
+    except (OSError, EgovError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_extracted(file: str, lang: str, figures: pd.DataFrame, rows: pd.DataFrame | None) -> None:
+    """Each figure in its sentence with the phrase marked, then what was read and guessed."""
+    import pandas as pd
+
+    from egovanalysis.ingest.drafts import marked
+
+    print(f"{len(figures)} figure(s) in {file} ({lang})")
+    ids = list(rows["figure_id"]) if rows is not None else [f"#{k + 1}" for k in range(len(figures))]
+    for fid, (_, fig) in zip(ids, figures.iterrows(), strict=True):
+        out_of = f" of {fig['out_of']}" if pd.notna(fig["out_of"]) else ""
+        qualifier = f" {fig['qualifier']}" if fig["qualifier"] else ""
+        period = f" from {fig['period_start']}" if fig["period_start"] else ""
+        indicator = fig["indicator"] or "(none: choose one)"
+        print(f"\n{fid}: {marked(fig['context'], fig['phrase'])}")
+        print(
+            f"    {_show(fig['value'])} {fig['unit'] or 'count'}{out_of}{qualifier} | {fig['kind']} as of "
+            f"{fig['as_of']}{period} | {fig['scope']} | indicator {indicator} ({fig['indicator_score']:.2f})"
+        )
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
@@ -133,6 +199,8 @@ def make_parser() -> argparse.ArgumentParser:
     parse.add_argument("--lang", choices=["en", "vi"], default="en", help="language of the phrase")
     parse.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parse.set_defaults(func=_cmd_parse)
+
+    _add_extract_parser(commands)
 
     refresh = commands.add_parser(
         "refresh",
@@ -204,6 +272,33 @@ def make_parser() -> argparse.ArgumentParser:
     )
     refresh.set_defaults(func=_cmd_refresh)
     return parser
+
+
+def _add_extract_parser(commands: argparse._SubParsersAction) -> None:
+    extract = commands.add_parser(
+        "extract",
+        help="find every figure in a report's text and draft rows of reported_figures.csv",
+        description="Read a report (a UTF-8 text file), print every figure found in its sentence with the "
+        "phrase marked, and with --out write draft rows of data/raw/reported_figures.csv (new figure ids, "
+        "the phrase verbatim, guessed indicator, as_of, scope and kind, and notes saying what was guessed) "
+        "for you to review before adding them. Exit 1 on an unreadable file or an unknown source id.",
+    )
+    extract.add_argument("file", help="the report's text (UTF-8)")
+    extract.add_argument(
+        "--lang",
+        choices=["en", "vi"],
+        default=None,
+        help="language of the text (default: the source's, or en)",
+    )
+    extract.add_argument(
+        "--source-id", metavar="ID", help="the report's source_id in data/raw/sources.csv (needed for --out)"
+    )
+    extract.add_argument("--out", metavar="FILE", help="write the draft rows to this CSV file")
+    extract.add_argument("--force", action="store_true", help="replace --out if it exists")
+    extract.add_argument(
+        "--raw-dir", default=str(config.RAW_DIR), help="folder of raw inputs (default: %(default)s)"
+    )
+    extract.set_defaults(func=_cmd_extract)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,10 @@ INDICATORS_CSV: Path = RAW_DIR / "indicators.csv"
 OBSERVATIONS_CSV: Path = PROCESSED_DIR / "observations.csv"
 EGDI_CSV: Path = PROCESSED_DIR / "egdi.csv"
 
+# Provinces (issue 13): the 63 -> 34 units and the provincial indices, rebuilt by ``egovanalysis build``.
+PROVINCES_CSV: Path = PROCESSED_DIR / "provinces.csv"
+PROVINCIAL_INDICES_CSV: Path = PROCESSED_DIR / "provincial_indices.csv"
+
 # Material shared between sessions; not part of the repository.
 SHARED_DIR: Path = Path(os.environ.get("EGOVANALYSIS_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 UN_EGDI_EXPORTS_DIR: Path = SHARED_DIR / "data" / "un-egdi"

@@ -62,8 +62,8 @@ class DataValidationError(EgovError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the raw data:\n{lines}{tail}")
 
 
-class EgdiLoadError(EgovError, ValueError):
-    """A UN EGDI export cannot be read as documented; the message names file, line, column and value."""
+class EgdiLoadError(DataValidationError, ValueError):
+    """UN EGDI exports cannot be read as documented; carries every problem as a :class:`DataIssue`."""
 
 
 class FigureParseError(EgovError, ValueError):
@@ -91,9 +91,39 @@ class ParameterError(UsageError):
     """A notebook parameter is unknown, ill-typed, or declared in a way that cannot be checked."""
 
 
+class OutputError(EgovError):
+    """An output folder cannot be written (not a folder, read-only, ...); nothing was written to it."""
+
+
 class RefreshError(EgovError):
     """A refresh could not start or finish (no notebooks, bad selection, failed build, bad destination)."""
 
 
 class ReportError(EgovError, ValueError):
     """A chart or report cannot be finished as asked (e.g. a chart without the sources of its rows)."""
+
+
+class ProvinceNameError(SelectionError):
+    """A name is not a provincial-level unit of the era asked for.
+
+    Carries what the message says as data, so callers decide without reading the message: ``near`` (ids
+    of similar names), ``city_of`` (the id of the province when the name is a city inside one) and
+    ``other_era`` (the id the name has in the other era, when it names a unit there).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        era: str,
+        near: tuple[str, ...] = (),
+        city_of: str | None = None,
+        other_era: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.name = name
+        self.era = era
+        self.near = near
+        self.city_of = city_of
+        self.other_era = other_era

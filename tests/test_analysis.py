@@ -242,9 +242,9 @@ def test_trust_table_verdicts() -> None:
     registry = REGISTRY.assign(label=REGISTRY.index)
     verdicts = audit.trust_table(observations, registry)["verdict"].to_dict()
     assert verdicts == {
-        "portal_accounts": "conflicting",
-        "portal_payments": "mostly bounds",
-        "level4_services_share": "single source",
+        "portal_accounts": audit.Trust.CONFLICTING,
+        "portal_payments": audit.Trust.MOSTLY_BOUNDS,
+        "level4_services_share": audit.Trust.SINGLE_SOURCE,
     }
 
 
@@ -315,8 +315,8 @@ def test_trust_table_needs_an_independent_second_report_to_corroborate() -> None
     )
     table = audit.trust_table(observations, registry, sources=sources)
     assert table["verdict"].to_dict() == {
-        "level4_services_share": "corroborated",
-        "level4_eligible_services_share": "uncorroborated",
-        "other_share": "uncorroborated",
+        "level4_services_share": audit.Trust.CORROBORATED,
+        "level4_eligible_services_share": audit.Trust.UNCORROBORATED,
+        "other_share": audit.Trust.UNCORROBORATED,
     }
     assert table.loc["level4_services_share", "corroborated"] == 2

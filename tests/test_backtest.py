@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.forecasting.backtest: rolling-origin MASE and coverage, and the model choice."""
+"""Tests of egovanalysis.forecasting.backtest: rolling-origin MASE and coverage of the classic models."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis.forecasting.backtest import backtest, backtest_forecasts, choose_model, horizon_bucket
-from egovanalysis.forecasting.models import ForecastError, fit_all
+from egovanalysis.errors import ForecastError
+from egovanalysis.forecasting.backtest import backtest, backtest_forecasts, horizon_bucket
 
 SEEDS = range(10)
 
@@ -29,21 +29,20 @@ def synthetic(kind: str, seed: int, n: int = 10) -> pd.Series:
     return s
 
 
-@pytest.mark.parametrize(("kind", "models", "expected", "accepted"), [
-    ("linear", ("naive", "drift", "linear"), "linear", {"linear"}),
-    ("exponential", ("naive", "drift", "linear", "loglinear"), "loglinear", {"loglinear"}),
-    ("logistic", ("naive", "drift", "linear", "logit"), "logit", {"logit"}),
-    ("walk", ("naive", "drift", "linear"), "naive", {"naive"}),
+@pytest.mark.parametrize(("kind", "models", "expected"), [
+    ("linear", ("naive", "drift", "linear"), "linear"),
+    ("exponential", ("naive", "drift", "linear", "loglinear"), "loglinear"),
+    ("logistic", ("naive", "drift", "linear", "logit"), "logit"),
+    ("walk", ("naive", "drift", "linear"), "naive"),
 ])
-def test_the_right_model_wins_in_most_seeds(kind, models, expected, accepted):
+def test_the_right_model_has_the_lowest_backtest_error_in_most_seeds(kind, models, expected):
     wins = []
     for seed in SEEDS:
-        s = synthetic(kind, seed)
-        chosen, reason = choose_model(backtest(s, models), fit_all(s, models))
-        wins.append(chosen)
-        if chosen == "naive":
-            assert "no model beats the naive forecast; use naive" in reason
-    assert sum(w in accepted for w in wins) >= 7, wins
+        table = backtest(synthetic(kind, seed), models)
+        totals = table.assign(total=table["mase"] * table["n_forecasts"]).groupby("model")[
+            ["total", "n_forecasts"]].sum()
+        wins.append((totals["total"] / totals["n_forecasts"]).idxmin())
+    assert sum(w == expected for w in wins) >= 7, wins
 
 
 def test_table_shape_and_buckets():
@@ -77,8 +76,6 @@ def test_mase_scales_naive_error_per_unit_time_on_irregular_dates():
     naive = detail[detail["model"] == "naive"]
     assert np.allclose(naive["scaled_error"], naive["horizon_years"])
     assert np.allclose(detail.loc[detail["model"] == "linear", "scaled_error"], 0, atol=1e-8)
-    chosen, reason = choose_model(backtest(s, ("naive", "linear")), fit_all(s, ("naive", "linear")))
-    assert chosen == "linear" and "lowest backtest MASE" in reason
 
 
 def test_ets_is_backtested_only_from_its_minimum_points():
@@ -96,35 +93,6 @@ def test_irregular_biennial_series_with_statespace():
     table = backtest(s, ("naive", "statespace", "ets_damped"))
     assert set(table["model"]) == {"naive", "statespace"}  # ets refused: irregular
     assert (table["n_forecasts"] > 0).all()
-
-
-def test_choose_model_falls_back_to_aicc_with_too_few_origins():
-    s = pd.Series([100.0, 180.0, 330.0, 600.0, 1100.0],
-                  index=pd.DatetimeIndex([pd.Timestamp(2015 + i, 1, 1) for i in range(5)]))
-    models = ("naive", "linear", "loglinear")
-    table = backtest(s, models)
-    assert table.groupby("model")["n_forecasts"].sum().max() < 5
-    chosen, reason = choose_model(table, fit_all(s, models))
-    assert chosen == "loglinear"
-    assert "AICc" in reason and "too few backtest forecasts" in reason
-
-
-def test_choose_model_without_naive_in_table_uses_mase_of_one():
-    table = pd.DataFrame({"model": ["linear", "drift"], "horizon": ["<=1", "<=1"], "n_forecasts": [10, 10],
-                          "mase": [1.3, 1.1], "coverage": [0.8, 0.8]})
-    chosen, reason = choose_model(table)
-    assert chosen == "naive"
-    assert reason.startswith("no model beats the naive forecast; use naive")
-    table.loc[1, "mase"] = 0.6
-    assert choose_model(table)[0] == "drift"
-    # a model without a current fit is not chosen
-    assert choose_model(table, {"linear": object()})[0] == "naive"  # type: ignore[dict-item]
-
-
-def test_choose_model_with_nothing_to_go_on():
-    empty = pd.DataFrame(columns=["model", "horizon", "n_forecasts", "mase", "coverage"])
-    chosen, reason = choose_model(empty, {})
-    assert chosen == "naive" and "use naive" in reason
 
 
 def test_backtest_errors_and_determinism():

@@ -1,4 +1,4 @@
-"""Tests of egovanalysis.ingest.un_panel: UN export loader, EGDI panel, metadata, press cross-check."""
+"""The UN E-Government Survey: the exports loader, the transcription, the M49 regions, the panel contract."""
 
 from __future__ import annotations
 
@@ -14,11 +14,19 @@ import yaml
 
 from egovanalysis import config
 from egovanalysis.analysis.press_check import crosscheck_press_ranks
-from egovanalysis.errors import EgdiLoadError
-from egovanalysis.ingest import un_panel as egdi
+from egovanalysis.conventions import UN_MEMBER_STATES
+from egovanalysis.data import load_egdi
+from egovanalysis.errors import DataValidationError, EgdiLoadError
+from egovanalysis.ingest import egdi_panel, un_exports, un_regions
+from egovanalysis.ingest.build import to_csv_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "un_egdi"
 EXPORTS = config.UN_EGDI_EXPORTS_DIR
+PANEL_CSV = config.RAW_DIR / "un_egdi_panel.csv"
+REGIONS_CSV = config.RAW_DIR / "un_m49_regions.csv"
+SURVEYS_CSV = config.RAW_DIR / "un_egdi_surveys.csv"
+#: The South-East Asian rows of data/processed/egdi.csv as committed before the full panel (2026-11-23).
+SEA_BEFORE = FIXTURES / "sea_panel_2026-11-23.csv"
 needs_exports = pytest.mark.skipif(
     not EXPORTS.is_dir(), reason=f"UN EGDI exports not available at {EXPORTS} (set EGOVANALYSIS_SHARED_DIR)"
 )
@@ -35,17 +43,16 @@ N_RANKED = [173, 178, 179, 182, 183, 190, 193, 193, 193, 193, 193, 193]
 
 @pytest.fixture(scope="module")
 def full_exports() -> pd.DataFrame:
-    return egdi.load_un_exports(EXPORTS)
+    return un_exports.load_un_exports(EXPORTS)
 
 
 @needs_exports
 def test_full_exports_have_193_countries_with_unique_iso3(full_exports: pd.DataFrame) -> None:
-    assert list(full_exports.columns) == list(egdi.EXPORT_COLUMNS)
-    assert sorted(full_exports["survey_year"].unique()) == list(egdi.SURVEY_YEARS)
+    assert list(full_exports.columns) == list(un_exports.EXPORT_COLUMNS)
+    assert sorted(full_exports["survey_year"].unique()) == list(egdi_panel.SURVEY_YEARS)
     per_year = full_exports.groupby("survey_year")
-    assert (per_year.size() == 193).all()
-    assert (per_year["iso3"].nunique() == 193).all()
-    assert full_exports["iso3"].str.fullmatch(r"[A-Z]{3}").all()
+    assert (per_year.size() == UN_MEMBER_STATES).all()
+    assert (per_year["iso3"].nunique() == UN_MEMBER_STATES).all()
     # one name <-> one code across all surveys, and every code is a real ISO 3166 alpha-3 code
     pairs = full_exports[["country", "iso3"]].drop_duplicates()
     assert pairs["country"].is_unique and pairs["iso3"].is_unique
@@ -73,46 +80,171 @@ def test_full_exports_n_ranked_and_zero_egdi_not_ranked(full_exports: pd.DataFra
     ssd = full_exports.loc[(full_exports["iso3"] == "SSD") & (full_exports["survey_year"] < 2012)]
     assert len(ssd) == 5 and ssd["egdi_rank"].isna().all()
     # n_ranked of the committed surveys table = what the UN files give
-    surveys = egdi.load_surveys()
+    surveys = egdi_panel.load_surveys()
     assert surveys.set_index("survey_year")["n_ranked"].to_dict() == ranked.to_dict()
 
 
-@needs_exports
-def test_panel_from_exports_equals_committed_transcription() -> None:
-    from_exports = egdi.panel_from_exports(EXPORTS)
-    committed = egdi.build_egdi_panel()
-    pd.testing.assert_frame_equal(from_exports, committed, check_exact=True)
+# ----------------------------------------------------------------------------------------------------------
+# The committed transcriptions equal what their origin gives today
+# ----------------------------------------------------------------------------------------------------------
 
 
 @needs_exports
-def test_panel_from_exports_positions_and_2020_subranks() -> None:
-    panel = egdi.panel_from_exports(EXPORTS)
+def test_committed_panel_transcription_is_the_exports_regenerated() -> None:
+    regenerated = un_exports.transcribe_exports(EXPORTS)
+    assert to_csv_text(regenerated) == PANEL_CSV.read_text(encoding="utf-8"), (
+        "data/raw/un_egdi_panel.csv differs from the UN exports: regenerate it (see its .meta.yml)"
+    )
+
+
+@needs_exports
+def test_source_copies_are_the_ones_transcribed() -> None:
+    meta = yaml.safe_load(PANEL_CSV.with_name("un_egdi_panel.meta.yml").read_text(encoding="utf-8"))
+    recorded = meta["provenance"]["source_md5"]
+    assert sorted(recorded) == sorted(f"EGOV_DATA_{year}.csv" for year in egdi_panel.SURVEY_YEARS)
+    for name, md5 in recorded.items():
+        assert hashlib.md5((EXPORTS / name).read_bytes()).hexdigest() == md5, name
+
+
+def test_committed_regions_are_what_the_pinned_country_converter_gives() -> None:
+    assert to_csv_text(un_regions.regions_from_coco()) == REGIONS_CSV.read_text(encoding="utf-8"), (
+        "data/raw/un_m49_regions.csv differs from country_converter: regenerate it (see its .meta.yml)"
+    )
+    meta = yaml.safe_load(REGIONS_CSV.with_name("un_m49_regions.meta.yml").read_text(encoding="utf-8"))
+    assert meta["library"]["version"] == un_regions.coco_version()
+    assert sorted(meta["corrections"]) == sorted(un_regions.M49_CORRECTIONS)
+
+
+def test_each_m49_correction_is_still_needed() -> None:
+    uncorrected = un_regions.regions_from_coco(corrections={}).set_index("iso3")["subregion"]
+    for code, subregion in un_regions.M49_CORRECTIONS.items():
+        assert uncorrected[code] != subregion, f"coco now agrees on {code}: drop it from M49_CORRECTIONS"
+
+
+def test_every_member_state_has_a_un_region_and_sub_region() -> None:
+    regions = egdi_panel.load_regions()
+    assert len(regions) == UN_MEMBER_STATES and regions["iso3"].is_unique
+    assert set(regions["region"]) == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
+    assert (regions["subregion"].str.len() > 0).all()
+    panel_codes = set(pd.read_csv(PANEL_CSV, usecols=["iso3"], keep_default_na=False)["iso3"])
+    assert panel_codes == set(regions["iso3"])
+    by_code = regions.set_index("iso3")
+    assert by_code.loc["VNM", "subregion"] == "South-eastern Asia"
+    assert by_code.loc["BRA", ["region", "subregion"]].tolist() == ["Americas", "South America"]
+    assert by_code.loc["NRU", "subregion"] == "Micronesia"
+    assert by_code.loc["SSD", "subregion"] == "Eastern Africa"
+    sea = set(by_code.index[by_code["subregion"] == "South-eastern Asia"])
+    assert sea == set(egdi_panel.SEA_ISO3)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The panel contract, on the committed data
+# ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return egdi_panel.build_egdi_panel()
+
+
+@needs_exports
+def test_panel_from_exports_equals_the_panel_from_the_committed_transcription(panel: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(egdi_panel.panel_from_exports(EXPORTS), panel, check_exact=True)
+
+
+def test_panel_holds_every_member_state_in_every_survey_that_ranked_it(panel: pd.DataFrame) -> None:
+    egdi_panel.validate_egdi_panel(panel)
+    assert list(panel.columns) == list(egdi_panel.EGDI_PANEL_COLUMNS)
+    assert panel["iso3"].nunique() == UN_MEMBER_STATES
+    assert panel.groupby("survey_year").size().tolist() == N_RANKED
+    assert panel["egdi_rank"].notna().all() and (panel["egdi"] > 0).all()
+    raw = pd.read_csv(PANEL_CSV, keep_default_na=False, dtype=str)
+    not_ranked = raw[(raw["egdi_rank"] == "") | (raw["egdi"].astype(float) == 0)]
+    assert len(raw) == len(panel) + len(not_ranked) == 2316
+    assert panel[["survey_year", "iso3"]].equals(
+        panel[["survey_year", "iso3"]].sort_values(["survey_year", "iso3"], ignore_index=True)
+    )
+
+
+def test_viet_nam_and_south_east_asia_rows_are_unchanged(panel: pd.DataFrame) -> None:
+    before = pd.read_csv(SEA_BEFORE)
+    now = panel[panel["iso3"].isin(egdi_panel.SEA_ISO3)].reset_index(drop=True)[before.columns]
+    pd.testing.assert_frame_equal(now, before, check_dtype=False, check_exact=True)
     vnm = panel.loc[panel["iso3"] == "VNM"].set_index("survey_year")
+    assert vnm["egdi_rank"].tolist() == VNM_RANKS
     assert vnm["sea_position"].tolist() == VNM_SEA_POSITIONS
+    assert vnm["n_ranked"].tolist() == N_RANKED
     assert vnm.loc[2020, ["osi_rank", "hci_rank", "tii_rank", "epi_rank"]].tolist() == [81, 117, 69, 70]
     assert vnm.loc[2022, ["osi_rank", "hci_rank", "tii_rank", "epi_rank"]].tolist() == [76, 115, 74, 72]
+    assert vnm.loc[2020, "percentile"] == pytest.approx(100 * (193 - 86) / 192)
+
+
+def test_positions_are_within_the_south_east_asian_states_and_each_sub_region(panel: pd.DataFrame) -> None:
+    sea = panel["iso3"].isin(egdi_panel.SEA_ISO3)
+    assert panel.loc[~sea, "sea_position"].isna().all() and panel.loc[sea, "sea_position"].notna().all()
+    assert (panel.loc[sea, "sea_position"] == panel.loc[sea, "subregion_position"]).all()
+    groups = panel.groupby(["survey_year", "subregion"])["subregion_position"]
+    assert (groups.min() == 1).all()
+    assert (groups.max() <= groups.size()).all()
+    brazil_2024 = panel[(panel["iso3"] == "BRA") & (panel["survey_year"] == 2024)].iloc[0]
+    south_america = panel[(panel["subregion"] == "South America") & (panel["survey_year"] == 2024)]
+    better = (south_america["egdi_rank"] < brazil_2024["egdi_rank"]).sum()
+    assert brazil_2024["subregion_position"] == 1 + better
 
 
 @needs_exports
-def test_compute_sea_positions_on_full_exports(full_exports: pd.DataFrame) -> None:
-    positioned = egdi.compute_sea_positions(full_exports)
-    assert "sea_position" not in full_exports.columns  # input untouched
-    sea = positioned["iso3"].isin(egdi.SEA_ISO3)
-    assert positioned.loc[~sea, "sea_position"].isna().all()
-    assert positioned.loc[sea].groupby("survey_year")["sea_position"].min().eq(1).all()
-    vnm = positioned.loc[positioned["iso3"] == "VNM"].sort_values("survey_year")
-    assert vnm["sea_position"].tolist() == VNM_SEA_POSITIONS
+def test_sub_index_ranks_are_computed_over_every_country_of_the_survey(
+    panel: pd.DataFrame, full_exports: pd.DataFrame
+) -> None:
+    for year in (2003, 2024):
+        every = full_exports[full_exports["survey_year"] == year]
+        row = panel[(panel["survey_year"] == year) & (panel["iso3"] == "DNK")].iloc[0]
+        assert row["osi_rank"] == 1 + (every["osi"] > row["osi"]).sum()
+        assert row["tii_rank"] == 1 + (every["tii"] > row["tii"]).sum()
 
 
-def test_name_table_holds_only_names_pycountry_cannot_resolve() -> None:
-    for name, code in egdi.UN_NAME_TO_ISO3.items():
-        with pytest.raises(LookupError):
-            pycountry.countries.lookup(name)
-        assert pycountry.countries.get(alpha_3=code) is not None, code
-        assert egdi.resolve_iso3(f" {name} ") == code
-    assert egdi.resolve_iso3("Viet Nam") == "VNM"
-    assert egdi.resolve_iso3("Lao People's Democratic Republic") == "LAO"
-    assert egdi.resolve_iso3("Atlantis") is None
+def test_load_egdi_gives_the_contract_with_proper_dtypes() -> None:
+    loaded = load_egdi()
+    assert list(loaded.columns) == list(egdi_panel.EGDI_PANEL_COLUMNS)
+    assert loaded["egdi_rank"].dtype == "Int64" and loaded["sea_position"].dtype == "Int64"
+    assert loaded["survey_year"].dtype == "int64" and loaded["percentile"].dtype == "float64"
+    assert loaded.loc[loaded["iso3"] == "NAM", "region"].iloc[0] == "Africa"  # "NAM" is not read as missing
+    assert loaded["sea_position"].notna().sum() == 11 * 12
+
+
+def test_percentile_follows_the_shared_rule(panel: pd.DataFrame) -> None:
+    first = panel[panel["egdi_rank"] == 1]
+    assert (first["percentile"] == 100.0).all()
+    last = panel[panel["egdi_rank"] == panel["n_ranked"]]
+    assert (last["percentile"] == 0.0).all()
+
+
+def test_group_positions_share_ties() -> None:
+    frame = pd.DataFrame(
+        {
+            "survey_year": [2020] * 4,
+            "iso3": ["SGP", "MYS", "THA", "FRA"],
+            "egdi_rank": pd.array([5, 5, 9, 1], dtype="Int64"),
+        }
+    )
+    positions = egdi_panel.compute_sea_positions(frame)["sea_position"].tolist()
+    assert positions[:3] == [1, 1, 3]
+    assert pd.isna(positions[3])
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (lambda df: df.assign(egdi=df["egdi"].where(df.index != 0, 1.2)), "indices lie between 0 and 1"),
+        (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True), "unique"),
+        (lambda df: df.assign(egdi_rank=df["egdi_rank"].where(df.index != 0, 180)), "egdi_rank must be <="),
+        (lambda df: df.assign(sea_position=pd.array([1] * len(df), dtype="Int64")), "South-East Asian"),
+        (lambda df: df[list(reversed(df.columns))], "column"),
+    ],
+)
+def test_validate_egdi_panel_rejects_broken_panels(panel: pd.DataFrame, change, error: str) -> None:
+    with pytest.raises(pandera.errors.SchemaErrors, match=error):
+        egdi_panel.validate_egdi_panel(change(panel))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -120,9 +252,20 @@ def test_name_table_holds_only_names_pycountry_cannot_resolve() -> None:
 # ----------------------------------------------------------------------------------------------------------
 
 
+def test_name_table_holds_only_names_pycountry_cannot_resolve() -> None:
+    for name, code in un_exports.UN_NAME_TO_ISO3.items():
+        with pytest.raises(LookupError):
+            pycountry.countries.lookup(name)
+        assert pycountry.countries.get(alpha_3=code) is not None, code
+        assert un_exports.resolve_iso3(f" {name} ") == code
+    assert un_exports.resolve_iso3("Viet Nam") == "VNM"
+    assert un_exports.resolve_iso3("Lao People's Democratic Republic") == "LAO"
+    assert un_exports.resolve_iso3("Atlantis") is None
+
+
 def test_loader_reads_both_layouts_from_fixtures() -> None:
-    df = egdi.load_un_exports(FIXTURES / "ok")
-    assert list(df.columns) == list(egdi.EXPORT_COLUMNS)
+    df = un_exports.load_un_exports(FIXTURES / "ok")
+    assert list(df.columns) == list(un_exports.EXPORT_COLUMNS)
     assert df[["survey_year", "iso3"]].values.tolist() == [
         [2003, "IRQ"], [2003, "KOR"], [2003, "MNE"], [2003, "SGP"], [2003, "VNM"],
         [2024, "GEO"], [2024, "SGP"], [2024, "TUR"], [2024, "VNM"],
@@ -145,171 +288,86 @@ def test_loader_reads_both_layouts_from_fixtures() -> None:
     assert "Region" not in df.columns
 
 
-def test_panel_from_fixture_exports_has_percentiles_and_positions() -> None:
-    panel = egdi.panel_from_exports(FIXTURES / "ok", countries=None)
+def test_panel_from_fixture_exports_has_regions_percentiles_and_positions() -> None:
+    panel = egdi_panel.panel_from_exports(FIXTURES / "ok")
     row = panel.set_index(["survey_year", "iso3"])
-    # 2003 fixture: 3 countries with a non-zero EGDI (SGP, KOR, VNM); IRQ (EGDI 0) and MNE (blank) not ranked
-    assert row.loc[(2003, "VNM"), "n_ranked"] == 3
-    assert row.loc[(2024, "VNM"), "n_ranked"] == 4
-    assert pd.isna(row.loc[(2003, "IRQ"), "percentile"])
+    assert ("IRQ" not in set(panel["iso3"])) and ("MNE" not in set(panel["iso3"]))  # not ranked: left out
+    # n_ranked is the survey's own count (un_egdi_surveys.csv), not the number of rows in the folder
+    assert row.loc[(2003, "VNM"), "n_ranked"] == 173
+    assert row.loc[(2003, "VNM"), "percentile"] == pytest.approx(100 * (173 - 97) / 172)
     assert row.loc[(2003, "VNM"), "sea_position"] == 2
     assert pd.isna(row.loc[(2003, "KOR"), "sea_position"])
-    assert row.loc[(2024, "VNM"), "sea_position"] == 2
+    assert row.loc[(2003, "KOR"), ["region", "subregion"]].tolist() == ["Asia", "Eastern Asia"]
+    assert row.loc[(2024, "TUR"), "subregion"] == "Western Asia"
     # computed sub-ranks within the fixture survey: SGP, TUR and GEO have a higher 2024 HCI than VNM
     assert row.loc[(2024, "VNM"), "hci_rank"] == 4
     assert row.loc[(2024, "SGP"), "hci_rank"] == 1
-    assert list(panel.columns) == list(egdi.EGDI_PANEL_COLUMNS)
+    assert list(panel.columns) == list(egdi_panel.EGDI_PANEL_COLUMNS)
 
 
 @pytest.mark.parametrize(
     ("folder", "expected"),
     [
-        ("missing_column", ["EGOV_DATA_2020.csv", "line 1", "missing column", "Online Service Index"]),
-        (
-            "bad_number",
-            ["EGOV_DATA_2020.csv", "line 4", "column 'Human Capital Index'", "bad number", "'n/a'"],
-        ),
-        (
-            "unknown_country",
-            [
-                "EGOV_DATA_2022.csv",
-                "line 3",
-                "column 'Country Name'",
-                "'Atlantis'",
-                "Add it to UN_NAME_TO_ISO3",
-            ],
-        ),
-        (
-            "duplicate_country",
-            [
-                "EGOV_DATA_2018.csv",
-                "line 5",
-                "column 'Country Name'",
-                "duplicate country",
-                "'Viet Nam'",
-                "line 2",
-            ],
-        ),  # fmt: skip
+        ("missing_column", ["EGOV_DATA_2020.csv:1", "column 'Online Service Index'", "missing column"]),
+        ("bad_number", ["EGOV_DATA_2020.csv:4", "column 'Human Capital Index'", "plain decimal", "'n/a'"]),
+        ("unknown_country",
+         ["EGOV_DATA_2022.csv:3", "column 'Country Name'", "'Atlantis'", "UN_NAME_TO_ISO3"]),
+        ("duplicate_country",
+         ["EGOV_DATA_2018.csv:5", "column 'Country Name'", "duplicate country", "'VNM'"]),
     ],
 )
 def test_loader_rejects_broken_files_with_clear_messages(folder: str, expected: list[str]) -> None:
     with pytest.raises(EgdiLoadError) as info:
-        egdi.load_un_exports(FIXTURES / folder)
+        un_exports.load_un_exports(FIXTURES / folder)
     message = str(info.value)
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
-    assert isinstance(info.value, ValueError)
+    assert "Fix:" in message
+    assert isinstance(info.value, ValueError) and isinstance(info.value, DataValidationError)
+    assert all(issue.file.name.startswith("EGOV_DATA_") for issue in info.value.issues)
 
 
-def test_loader_rejects_year_mismatch_and_bad_rank(tmp_path: Path) -> None:
+def test_loader_reports_every_problem_of_every_file_at_once(tmp_path: Path) -> None:
     source = (FIXTURES / "ok" / "EGOV_DATA_2003.csv").read_text(encoding="utf-8")
-    (tmp_path / "EGOV_DATA_2004.csv").write_text(source, encoding="utf-8")
-    with pytest.raises(EgdiLoadError, match=r"EGOV_DATA_2004\.csv: line 2: column 'Survey Year'.*2004"):
-        egdi.load_un_exports(tmp_path)
-    (tmp_path / "EGOV_DATA_2004.csv").unlink()
-    (tmp_path / "EGOV_DATA_2003.csv").write_text(source.replace(",97,", ",97.5,"), encoding="utf-8")
-    with pytest.raises(EgdiLoadError, match=r"line 2: column 'E-Government Rank': bad rank '97\.5'"):
-        egdi.load_un_exports(tmp_path)
+    broken = source.replace(",97,", ",97.5,").replace("0.84000", "zero")
+    (tmp_path / "EGOV_DATA_2003.csv").write_text(broken, encoding="utf-8")
+    (tmp_path / "EGOV_DATA_2004.csv").write_text(source, encoding="utf-8")  # wrong year in every row
+    with pytest.raises(EgdiLoadError) as info:
+        un_exports.load_un_exports(tmp_path)
+    found = {(issue.file.name, issue.line, issue.column) for issue in info.value.issues}
+    assert ("EGOV_DATA_2003.csv", 2, "E-Government Rank") in found
+    assert ("EGOV_DATA_2003.csv", 2, "Human Capital Index") in found
+    assert {("EGOV_DATA_2004.csv", line, "Survey Year") for line in range(2, 7)} <= found
 
 
 def test_loader_rejects_missing_or_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(EgdiLoadError, match="no such folder"):
-        egdi.load_un_exports(tmp_path / "nope")
-    with pytest.raises(EgdiLoadError, match=r"no EGOV_DATA_<year>\.csv"):
-        egdi.load_un_exports(tmp_path)
+        un_exports.load_un_exports(tmp_path / "nope")
+    with pytest.raises(EgdiLoadError, match=r"holds no EGOV_DATA_<year>\.csv"):
+        un_exports.load_un_exports(tmp_path)
 
 
 # ----------------------------------------------------------------------------------------------------------
-# The committed panel and its metadata
+# Metadata of the committed UN files
 # ----------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def panel() -> pd.DataFrame:
-    return egdi.build_egdi_panel()
-
-
-def test_committed_panel_is_valid_and_ordered(panel: pd.DataFrame) -> None:
-    assert egdi.validate_egdi_panel(panel) is not None
-    assert list(panel.columns) == list(egdi.EGDI_PANEL_COLUMNS)
-    assert len(panel) == 132
-    assert panel[["survey_year", "iso3"]].equals(
-        panel[["survey_year", "iso3"]].sort_values(["survey_year", "iso3"], ignore_index=True)
-    )
-
-
-def test_committed_panel_viet_nam(panel: pd.DataFrame) -> None:
-    vnm = panel.loc[panel["iso3"] == "VNM"].set_index("survey_year")
-    assert vnm.loc[2018, "sea_position"] == 6
-    assert vnm.loc[2020, "sea_position"] == 6
-    assert vnm["egdi_rank"].tolist() == VNM_RANKS
-    assert vnm["sea_position"].tolist() == VNM_SEA_POSITIONS
-    assert vnm["n_ranked"].tolist() == N_RANKED
-    assert vnm.loc[2020, ["osi_rank", "hci_rank", "tii_rank", "epi_rank"]].tolist() == [81, 117, 69, 70]
-    assert vnm.loc[2020, "egdi"] == 0.6667
-    assert vnm.loc[2020, "percentile"] == pytest.approx(100 * (193 - 86) / 192)
-    assert vnm.loc[2003, "percentile"] == pytest.approx(100 * (173 - 97) / 172)
-
-
-def test_percentile_definition() -> None:
-    ranks = pd.Series([1, 97, 173, None], dtype="Int64")
-    result = egdi.compute_percentile(ranks, pd.Series([173] * 4))
-    assert result.iloc[0] == 100.0  # first
-    assert result.iloc[1] == pytest.approx(100 * 76 / 172)
-    assert result.iloc[2] == 0.0  # last
-    assert pd.isna(result.iloc[3])
-
-
-def test_sea_position_ties_share_a_position() -> None:
-    frame = pd.DataFrame(
-        {
-            "survey_year": [2020] * 4,
-            "iso3": ["SGP", "MYS", "THA", "FRA"],
-            "egdi_rank": pd.array([5, 5, 9, 1], dtype="Int64"),
-        }
-    )
-    positions = egdi.compute_sea_positions(frame)["sea_position"].tolist()
-    assert positions[:3] == [1, 1, 3]
-    assert pd.isna(positions[3])
-
-
-@pytest.mark.parametrize(
-    ("change", "error"),
-    [
-        (lambda df: df.assign(egdi=df["egdi"].where(df.index != 0, 1.2)), "in_range"),
-        (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True), "unique"),
-        (lambda df: df.assign(egdi_rank=df["egdi_rank"].where(df.index != 0, 180)), "egdi_rank must be <="),
-        (lambda df: df.loc[df["iso3"] != "TLS"].reset_index(drop=True), "11 SE-Asian states"),
-        (lambda df: df[list(reversed(df.columns))], "column"),
-    ],
-)
-def test_validate_egdi_panel_rejects_broken_panels(panel: pd.DataFrame, change, error: str) -> None:
-    with pytest.raises(pandera.errors.SchemaErrors, match=error):
-        egdi.validate_egdi_panel(change(panel))
-
 
 REQUIRED_META_KEYS = {
-    "file", "producer", "title", "url", "date_accessed", "licence", "survey_releases", "provenance", "md5",
-    "columns", "transformation",
+    "file", "producer", "title", "url", "date_accessed", "licence", "provenance", "md5", "columns",
+    "transformation",
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", [egdi.SEA_CSV_NAME, egdi.SURVEYS_CSV_NAME])
-def test_meta_yml_is_valid_and_md5_matches(name: str) -> None:
-    csv_path = config.RAW_DIR / name
-    meta = yaml.safe_load(csv_path.with_suffix(".meta.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", [PANEL_CSV, SURVEYS_CSV])
+def test_un_meta_yml_names_the_un_copies_and_the_columns(path: Path) -> None:
+    meta = yaml.safe_load(path.with_name(path.stem + ".meta.yml").read_text(encoding="utf-8"))
     assert set(meta) >= REQUIRED_META_KEYS, REQUIRED_META_KEYS - set(meta)
-    assert meta["file"] == name
-    assert meta["md5"] == hashlib.md5(csv_path.read_bytes()).hexdigest(), "update md5 in the .meta.yml"
+    assert meta["file"] == path.name
+    assert meta["md5"] == hashlib.md5(path.read_bytes()).hexdigest(), "update md5 in the .meta.yml"
     assert meta["url"] == "https://publicadministration.un.org/egovkb/en-us/Data-Center"
     assert "UN DESA" in meta["producer"] and "Digital Government" in meta["producer"]
-    assert str(meta["date_accessed"]) == "2026-11-23"
     assert "© United Nations" in meta["licence"]
-    header = csv_path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert list(meta["columns"]) == header
-    assert sorted(meta["survey_releases"]) == list(egdi.SURVEY_YEARS)
-    assert meta["survey_releases"][2018]["released"] == "2018-07-19"
-    assert meta["survey_releases"][2024]["released"] == "2024-09-17"
     copies = meta["provenance"]["copies"]
     assert {c["commit"] for c in copies} == {
         "c95223650d397799bb9e587181fc4f8065388f73",
@@ -319,9 +377,9 @@ def test_meta_yml_is_valid_and_md5_matches(name: str) -> None:
 
 
 def test_surveys_table_matches_its_meta() -> None:
-    surveys = egdi.load_surveys()
-    meta = yaml.safe_load((config.RAW_DIR / "un_egdi_surveys.meta.yml").read_text(encoding="utf-8"))
-    assert surveys["survey_year"].tolist() == list(egdi.SURVEY_YEARS)
+    surveys = egdi_panel.load_surveys()
+    meta = yaml.safe_load(SURVEYS_CSV.with_name("un_egdi_surveys.meta.yml").read_text(encoding="utf-8"))
+    assert surveys["survey_year"].tolist() == list(egdi_panel.SURVEY_YEARS)
     assert surveys["n_ranked"].tolist() == N_RANKED
     assert surveys["n_members"].tolist() == [191, 191, 191, 192, 192] + [193] * 7
     for row in surveys.itertuples():
@@ -329,15 +387,21 @@ def test_surveys_table_matches_its_meta() -> None:
         assert meta["survey_releases"][row.survey_year]["precision"] == row.released_precision
 
 
-def test_build_egdi_panel_reports_bad_committed_file(tmp_path: Path) -> None:
-    for name in (egdi.SEA_CSV_NAME, egdi.SURVEYS_CSV_NAME):
-        shutil.copy(config.RAW_DIR / name, tmp_path / name)
-    sea = tmp_path / egdi.SEA_CSV_NAME
-    lines = sea.read_text(encoding="utf-8").splitlines()
+def test_build_egdi_panel_reports_a_bad_committed_value_with_its_line(tmp_path: Path) -> None:
+    for name in ("un_egdi_panel", "un_egdi_surveys", "un_m49_regions"):
+        for suffix in (".csv", ".meta.yml"):
+            shutil.copy(config.RAW_DIR / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
+    panel_csv = tmp_path / "un_egdi_panel.csv"
+    lines = panel_csv.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace(",0.", ",zero.", 1)
-    sea.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(EgdiLoadError, match=r"un_egdi_sea\.csv: line 4: column 'egdi': bad number 'zero\."):
-        egdi.build_egdi_panel(tmp_path)
+    panel_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        egdi_panel.build_egdi_panel(tmp_path)
+    cells = {(issue.file.name, issue.line, issue.column) for issue in info.value.issues}
+    assert ("un_egdi_panel.csv", 4, "egdi") in cells
+    meta_lines = (tmp_path / "un_egdi_panel.meta.yml").read_text(encoding="utf-8").splitlines()
+    md5_line = 1 + next(i for i, text in enumerate(meta_lines) if text.startswith("md5:"))
+    assert ("un_egdi_panel.meta.yml", md5_line, "md5") in cells  # the checksum no longer matches
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -372,10 +436,6 @@ def test_crosscheck_press_ranks(panel: pd.DataFrame) -> None:
     result = crosscheck_press_ranks(observations, panel)
     pd.testing.assert_frame_equal(observations, before)  # never modified
     pd.testing.assert_frame_equal(panel, panel_before)
-    assert list(result.columns) == [
-        "figure_id", "source_id", "indicator", "date", "survey_year", "reported_value", "panel_value",
-        "agrees", "note",
-    ]  # fmt: skip
     by_id = result.set_index("figure_id")
     assert list(by_id.index) == ["f1", "f2", "f3", "f4", "f5", "f6", "f9"]
     assert by_id["survey_year"].tolist() == [2018, 2020, 2018, 2020, 2020, 2016, 2018]
@@ -384,18 +444,3 @@ def test_crosscheck_press_ranks(panel: pd.DataFrame) -> None:
     assert by_id.at["f6", "note"].startswith("DISAGREES: reported 77, panel 89")
     assert "88 in 2018 -> 86 in 2020" in by_id.at["f5", "note"]
     assert "release date known only to the month" in by_id.at["f2", "note"]
-    assert by_id.at["f1", "source_id"] == "src_f1"
-
-
-def test_crosscheck_without_comparable_survey(panel: pd.DataFrame) -> None:
-    observations = pd.DataFrame(
-        [
-            _observation("g1", "un_egdi_rank_change", "2003-12-31", 5),  # no survey before 2003
-            _observation("g2", "un_egdi_rank", "2001-06-30", 100),  # before the first survey
-        ]
-    )
-    result = crosscheck_press_ranks(observations, panel).set_index("figure_id")
-    assert result["agrees"].isna().all()
-    assert "no earlier survey" in result.at["g1", "note"]
-    assert pd.isna(result.at["g2", "survey_year"])
-    assert "no survey released on or before 2001-06-30" in result.at["g2", "note"]

@@ -8,7 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure
+from egovanalysis.ingest import figure_parser
+from egovanalysis.ingest.figure_parser import MAX_PHRASE_CHARS, Figure, FigureParseError, parse_figure
 
 SETTINGS = settings(derandomize=True, max_examples=300, deadline=None)
 
@@ -120,12 +121,12 @@ RANK_STYLES = [
 
 
 @SETTINGS
-@given(
-    rank=st.integers(min_value=1, max_value=999),
-    out_of=st.integers(min_value=1, max_value=9999),
-    style=st.sampled_from(RANK_STYLES),
-)
-def test_ranks_round_trip(rank: int, out_of: int, style: tuple[str, bool]) -> None:
+@given(data=st.data(), rank=st.integers(min_value=1, max_value=999), style=st.sampled_from(RANK_STYLES))
+def test_ranks_round_trip(data: st.DataObject, rank: int, style: tuple[str, bool]) -> None:
+    # A denominator is at least the rank and not a year (1900-2100): "5th in 2020" is a rank and a year.
+    out_of = data.draw(
+        st.integers(min_value=rank, max_value=1899) | st.integers(min_value=2101, max_value=9999)
+    )
     template, has_out_of = style
     text = template.format(r=rank, n=out_of)
     fig = parse_figure(text, "en" if text.isascii() else "vi")
@@ -216,3 +217,113 @@ def test_figure_tokens_glued_or_spaced_never_crash(tokens: list[str], glue: str,
     else:
         assert math.isfinite(fig.value)
         check_bounds(fig)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Long, repetitive and hostile inputs (issue 9): a Figure or a FigureParseError, never anything else
+# ---------------------------------------------------------------------------------------------------
+
+HOSTILE_TOKENS = [
+    *FIGURE_TOKENS, " ", "  ", "\t", "\u00a0", "\n", "(", ")", "one", "năm", "hai", "ngày", "tháng", "2020",
+    "no.", "level", "lần thứ", "quadrillion", "tỉnh", "=", "٥", "５", "²", "per", "every", "first",
+]  # fmt: skip
+WHITESPACE = st.text(alphabet=" \t\u00a0\u2009\n", min_size=0, max_size=50)
+
+
+def _check_outcome(text: str, lang: str) -> None:
+    try:
+        fig = parse_figure(text, lang)
+    except FigureParseError as exc:
+        message = str(exc)
+        if len(text) > MAX_PHRASE_CHARS:
+            assert f"at most {MAX_PHRASE_CHARS:,} characters" in message
+        else:
+            assert repr(text) in message
+    else:
+        assert isinstance(fig.value, float) and math.isfinite(fig.value) and fig.text == text
+        check_bounds(fig)
+
+
+@SETTINGS
+@given(
+    tokens=st.lists(st.tuples(st.sampled_from(HOSTILE_TOKENS), WHITESPACE), min_size=1, max_size=300),
+    lang=langs,
+)
+def test_long_token_soups_never_crash(tokens: list[tuple[str, str]], lang: str) -> None:
+    _check_outcome("".join(token + space for token, space in tokens), lang)
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from(["a ", "one ", "more than ", "hơn ", "5 ", "1,", "(", "-", " ", "\t\u00a0", "năm "]),
+    repeat=st.integers(min_value=1, max_value=4000),
+    tail=st.sampled_from(["", "5", "x 5", "5th", "abc", "thứ 5/193", "%"]),
+    lang=langs,
+)
+def test_repetitive_inputs_of_any_length_never_crash(unit: str, repeat: int, tail: str, lang: str) -> None:
+    _check_outcome(unit * repeat + tail, lang)
+
+
+@SETTINGS
+@given(
+    words=st.lists(
+        st.sampled_from(["the", "report", "says", "that", "đã", "có", "x"]), min_size=0, max_size=3000
+    ),
+    number=numbers,
+    lang=langs,
+)
+def test_leading_words_of_any_length_do_not_change_the_value(
+    words: list[str], number: Decimal, lang: str
+) -> None:
+    # The internal reader has no length limit; what precedes a figure never changes it.
+    phrase = f"more than {fmt(number, lang, True)}%"
+    expected = parse_figure(phrase, lang)
+    got = figure_parser._parse(" ".join(words) + " " + phrase, lang)
+    assert (got.value, got.unit, got.qualifier) == (expected.value, expected.unit, expected.qualifier)
+
+
+@SETTINGS
+@given(number=numbers, lang=langs, percent=st.booleans())
+def test_parentheses_never_change_a_figure(number: Decimal, lang: str, percent: bool) -> None:
+    phrase = fmt(number, lang, True) + ("%" if percent else " USD")
+    plain, bracketed = parse_figure(phrase, lang), parse_figure(f"({phrase})", lang)
+    assert (bracketed.value, bracketed.unit) == (plain.value, plain.unit)
+
+
+_FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789%$.,"})
+
+
+@SETTINGS
+@given(number=numbers, lang=langs)
+def test_full_width_digits_read_as_their_ascii_forms(number: Decimal, lang: str) -> None:
+    phrase = fmt(number, lang, True) + "%"
+    assert parse_figure(phrase.translate(_FULL_WIDTH), lang).value == parse_figure(phrase, lang).value
+
+
+@SETTINGS
+@given(
+    digit=st.characters(categories=["Nd"]).filter(lambda c: c not in "0123456789" and not "０" <= c <= "９"),
+    lang=langs,
+)
+def test_digits_of_any_other_script_raise(digit: str, lang: str) -> None:
+    try:
+        parse_figure(f"more than {digit}{digit} accounts", lang)
+    except FigureParseError as exc:
+        assert "digit of another script" in str(exc)
+    else:
+        raise AssertionError(f"{digit!r} was read as a digit")
+
+
+@SETTINGS
+@given(
+    year=st.integers(min_value=1900, max_value=2100),
+    cue=st.sampled_from(["in ", "by ", "since ", "năm ", "đến năm ", "từ năm ", "vào năm ", "the ", ""]),
+    lang=langs,
+)
+def test_years_are_not_figures(year: int, cue: str, lang: str) -> None:
+    try:
+        parse_figure(f"{cue}{year}", lang)
+    except FigureParseError as exc:
+        assert "a year" in str(exc)
+    else:
+        raise AssertionError(f"{cue}{year} was read as a figure")

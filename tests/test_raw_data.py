@@ -10,8 +10,11 @@ import yaml
 
 from egovanalysis import config
 from egovanalysis.data import load_reported_figures, load_sources
+from egovanalysis.ingest import raw_meta
+from egovanalysis.ingest.datasets import RAW_DATASETS
+from egovanalysis.ingest.raw_meta import check_meta
 
-ORIGIN_KEYS = {"file", "producer", "title", "url", "date_accessed", "licence"}
+ORIGIN_KEYS = set(raw_meta.ORIGIN_KEYS)
 RAW_CSVS = sorted(path.name for path in config.RAW_DIR.glob("*.csv"))
 SOURCE_TEXTS = config.SHARED_DIR / "sources"
 FACTS = config.SHARED_DIR / "facts" / "FACTS.md"
@@ -20,20 +23,20 @@ FACTS = config.SHARED_DIR / "facts" / "FACTS.md"
 @pytest.mark.parametrize("name", RAW_CSVS)
 def test_every_raw_file_carries_its_origin(name: str) -> None:
     csv_path = config.RAW_DIR / name
-    meta_path = csv_path.with_suffix(".meta.yml")
-    assert meta_path.exists(), f"{name} has no {meta_path.name}: say where its data come from"
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta, issues = check_meta(csv_path)
+    assert meta is not None and not issues, "\n".join(map(str, issues))
     assert set(meta) >= ORIGIN_KEYS, ORIGIN_KEYS - set(meta)
-    assert meta["file"] == name
-    for key in ("producer", "title", "licence"):
-        assert str(meta[key]).strip(), f"{meta_path.name}: '{key}' is empty"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(meta["date_accessed"]))
+    # The checksum rule (egovanalysis/ingest/raw_meta.py): a transcription carries the md5 of its bytes, a
+    # table edited by hand says so and carries none.
     if meta.get("edited_by_hand"):
-        assert "md5" not in meta, f"{meta_path.name}: a file edited by hand carries no md5"
-        return
-    # A transcription of an outside dataset must not drift from what was transcribed.
-    actual = hashlib.md5(csv_path.read_bytes()).hexdigest()
-    assert meta.get("md5") == actual, f'{name} changed: verify, then set md5: "{actual}" in {meta_path.name}'
+        assert "md5" not in meta
+    else:
+        assert meta["md5"] == hashlib.md5(csv_path.read_bytes()).hexdigest()
+
+
+def test_every_raw_csv_is_a_registered_dataset() -> None:
+    assert sorted(RAW_CSVS) == sorted(dataset.file_name for dataset in RAW_DATASETS)
 
 
 def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
@@ -43,6 +46,11 @@ def test_every_source_is_cited_by_a_figure_or_a_dataset() -> None:
         if "source_id" in meta:
             assert meta["source_id"] in set(load_sources().index), f"{meta_path.name}: unknown source_id"
             cited.add(meta["source_id"])
+        # a dataset citing several sources lists them all (the province files; tests/test_provinces.py
+        # checks each list against the file's rows)
+        for source_id in meta.get("source_ids", []):
+            assert source_id in set(load_sources().index), f"{meta_path.name}: unknown source_id {source_id}"
+            cited.add(source_id)
     unused = set(load_sources().index) - cited
     assert not unused, f"sources nobody cites: {sorted(unused)}"
 

@@ -9,7 +9,7 @@ import pytest
 from egovanalysis.analysis.targets import deadline_outcome, target_met
 from egovanalysis.conventions import rank_to_percentile
 from egovanalysis.errors import ForecastError
-from egovanalysis.forecasting.models import egdi_rank_series, fit, forecast
+from egovanalysis.forecasting.models import fit, forecast
 from egovanalysis.forecasting.probabilities import (
     crossing_date,
     evaluate_past_target,
@@ -17,6 +17,7 @@ from egovanalysis.forecasting.probabilities import (
     survey_target,
     target_probability,
 )
+from egovanalysis.forecasting.series import egdi_rank_series
 
 
 def share_series() -> pd.Series:
@@ -33,7 +34,7 @@ def egdi_ranks() -> pd.Series:
         "egdi_rank": [97, 112, 105, 91, 90, 83, 99, 89, 88, 86, 86, 71],
         "n_ranked": [173, 178, 179, 182, 183, 190, 193, 193, 193, 193, 193, 193],
     })
-    return egdi_rank_series(panel)
+    return egdi_rank_series(panel, "VNM")
 
 
 @pytest.mark.parametrize("model", ["naive", "drift", "linear", "logit"])

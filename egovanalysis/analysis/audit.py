@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
+
+from egovanalysis.conventions import BOUND_QUALIFIERS, SNAPSHOT_REL_TOL, SNAPSHOT_WINDOW_DAYS
+
+#: A series whose actual figures are bounds at least this often (%) is "mostly bounds": its level is off.
+MOSTLY_BOUNDS_PERCENT = 50
+
+
+class Trust(enum.StrEnum):
+    """How far a series can be trusted (:func:`trust_table`); the first that applies wins, in this order."""
+
+    CONFLICTING = "conflicting"
+    SINGLE_SOURCE = "single source"
+    MOSTLY_BOUNDS = "mostly bounds"
+    CORROBORATED = "corroborated"
+    UNCORROBORATED = "uncorroborated"
 
 
 def coverage(observations: pd.DataFrame, by: str = "indicator") -> pd.DataFrame:
@@ -36,8 +52,8 @@ def bounds_share(observations: pd.DataFrame) -> pd.DataFrame:
 def conflicts(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
-    window_days: int = 10,
-    rel_tol: float = 0.005,
+    window_days: int = SNAPSHOT_WINDOW_DAYS,
+    rel_tol: float = SNAPSHOT_REL_TOL,
 ) -> pd.DataFrame:
     """Reports of the same indicator, scope and kind that disagree.
 
@@ -148,7 +164,7 @@ def trust_table(
     indicators: pd.DataFrame,
     min_figures: int = 2,
     sources: pd.DataFrame | None = None,
-    window_days: int = 10,
+    window_days: int = SNAPSHOT_WINDOW_DAYS,
 ) -> pd.DataFrame:
     """A verdict per indicator with at least ``min_figures`` actual figures: can the series be trusted?
 
@@ -174,15 +190,14 @@ def trust_table(
         independent = first["source_id"] != second["source_id"] and not (
             {first["source_id"], second["source_id"]} & reprints
         )
-        if independent and _consistent(first, second, 0.005):
+        if independent and _consistent(first, second, SNAPSHOT_REL_TOL):
             confirmed.setdefault(first["indicator"], set()).update({first["figure_id"], second["figure_id"]})
-    bound_words = ["more_than", "less_than", "at_least", "at_most", "nearly"]
     table = actual.groupby("indicator").agg(
         figures=("figure_id", "count"),
         sources=("source_id", "nunique"),
         first=("date", "min"),
         last=("date", "max"),
-        qualified=("qualifier", lambda q: int(q.isin(bound_words).sum())),
+        qualified=("qualifier", lambda q: int(q.isin(BOUND_QUALIFIERS).sum())),
     )
     table = table[table["figures"] >= min_figures].copy()
     table["corroborated"] = [len(confirmed.get(indicator, ())) for indicator in table.index]
@@ -190,16 +205,16 @@ def trust_table(
     table["first"] = table["first"].dt.strftime("%Y-%m-%d")
     table["last"] = table["last"].dt.strftime("%Y-%m-%d")
 
-    def verdict(row: pd.Series) -> str:
+    def verdict(row: pd.Series) -> Trust:
         if row.name in conflicted:
-            return "conflicting"
+            return Trust.CONFLICTING
         if row["sources"] == 1:
-            return "single source"
-        if row["qualified_%"] >= 50:
-            return "mostly bounds"
+            return Trust.SINGLE_SOURCE
+        if row["qualified_%"] >= MOSTLY_BOUNDS_PERCENT:
+            return Trust.MOSTLY_BOUNDS
         if row["corroborated"] > 0:
-            return "corroborated"
-        return "uncorroborated"
+            return Trust.CORROBORATED
+        return Trust.UNCORROBORATED
 
     table["verdict"] = table.apply(verdict, axis=1)
     table["label"] = indicators["label"].reindex(table.index)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from egovanalysis.analysis.egdi import reported_figures_apply
 from egovanalysis.conventions import FOCUS_COUNTRY
-from egovanalysis.ingest.un_panel import ASEAN10_ISO3, compute_sea_positions, load_surveys
+from egovanalysis.errors import SelectionError
+from egovanalysis.ingest.egdi_panel import ASEAN10_ISO3, compute_sea_positions, load_surveys
 
 __all__ = ["PRESS_INDICATORS", "crosscheck_press_ranks"]
 
@@ -42,6 +44,47 @@ def _int_or_none(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
 
 
+def _rank_value(mine: pd.DataFrame, year: int, country: str, notes: list[str]) -> float | None:
+    """The panel's EGDI rank in ``year`` (None if unranked); what was compared goes into ``notes``."""
+    rank = _int_or_none(mine.at[year, "egdi_rank"])
+    if rank is None:
+        notes.append(f"{country} is not ranked in the {year} survey")
+        return None
+    notes.append(f"panel: EGDI rank {rank} of {int(mine.at[year, 'n_ranked'])} ranked")
+    return float(rank)
+
+
+def _sea_value(mine: pd.DataFrame, in_asean: object, year: int, reported: float, country: str,
+               notes: list[str]) -> float | None:
+    """The SE-Asia position in ``year``, or the ASEAN-10 one when that is what the press quoted."""
+    position = _int_or_none(mine.at[year, "sea_position"])
+    asean = _int_or_none(in_asean)
+    if position is None:
+        notes.append(f"{country} has no SE-Asia position in the {year} survey")
+        return None
+    notes.append(f"panel: position {position} among the 11 SE-Asian states")
+    if asean is not None and asean != position:
+        notes.append(f"position {asean} within ASEAN-10 (without Timor-Leste)")
+        if asean == reported:
+            return float(asean)
+    return float(position)
+
+
+def _change_value(mine: pd.DataFrame, year: int, country: str, notes: list[str]) -> float | None:
+    """Places moved up since the previous survey in the panel (previous rank minus rank)."""
+    earlier = mine.index[mine.index < year]
+    if len(earlier) == 0:
+        notes.append("no earlier survey in the panel to compare with")
+        return None
+    prev = int(earlier.max())
+    now, before = _int_or_none(mine.at[year, "egdi_rank"]), _int_or_none(mine.at[prev, "egdi_rank"])
+    if before is None or now is None:
+        notes.append(f"{country} is not ranked in {prev} or {year}")
+        return None
+    notes.append(f"panel: rank {before} in {prev} -> {now} in {year} ({before - now:+d} places)")
+    return float(before - now)
+
+
 def crosscheck_press_ranks(
     observations: pd.DataFrame,
     panel: pd.DataFrame,
@@ -65,15 +108,25 @@ def crosscheck_press_ranks(
     Args:
         observations: the observations table (needs ``indicator, date, value, kind, source_id, figure_id``;
             ``qualifier`` is reported in the note when present).
-        panel: the EGDI panel contract (e.g. :func:`build_egdi_panel`).
-        country: ISO3 code of the country the press figures are about.
+        panel: the EGDI panel contract (e.g. :func:`~egovanalysis.ingest.egdi_panel.build_egdi_panel`).
+        country: ISO3 code of the country the press figures are about: the reported figures describe
+            :data:`~egovanalysis.conventions.FOCUS_COUNTRY` only, so any other code is refused rather than
+            compared with figures about another country.
         surveys: release dates per survey (:func:`load_surveys`); read from ``config.RAW_DIR`` if omitted.
 
     Returns:
         Columns ``figure_id, source_id, indicator, date, survey_year, reported_value, panel_value, agrees,
         note``; ``agrees`` is a nullable boolean, NA when the panel has nothing to compare (no matching
         survey, or no previous survey for a change). Inputs are not modified; nothing is written.
+
+    Raises:
+        SelectionError: ``country`` is not the country the reported figures describe.
     """
+    if not reported_figures_apply(country):
+        raise SelectionError(
+            f"the press figures in the data are about {FOCUS_COUNTRY}, not {country}: comparing them with "
+            f"{country}'s ranks would report false disagreements"
+        )
     columns = ["figure_id", "source_id", "indicator", "date", "survey_year", "reported_value", "panel_value",
                "agrees", "note"]  # fmt: skip
     if surveys is None:
@@ -98,36 +151,11 @@ def crosscheck_press_ranks(
         elif year not in mine.index:
             notes.append(f"no {country} row in the panel for the {year} survey")
         elif obs.indicator == "un_egdi_rank":
-            rank = _int_or_none(mine.at[year, "egdi_rank"])
-            if rank is None:
-                notes.append(f"{country} is not ranked in the {year} survey")
-            else:
-                panel_value = float(rank)
-                notes.append(f"panel: EGDI rank {rank} of {int(mine.at[year, 'n_ranked'])} ranked")
+            panel_value = _rank_value(mine, year, country, notes)
         elif obs.indicator == "un_egdi_sea_position":
-            position = _int_or_none(mine.at[year, "sea_position"])
-            in_asean = _int_or_none(asean_pos.get(year))
-            if position is None:
-                notes.append(f"{country} has no SE-Asia position in the {year} survey")
-            else:
-                panel_value = float(position)
-                notes.append(f"panel: position {position} among the 11 SE-Asian states")
-                if in_asean is not None and in_asean != position:
-                    notes.append(f"position {in_asean} within ASEAN-10 (without Timor-Leste)")
-                    if in_asean == reported:
-                        panel_value = float(in_asean)
+            panel_value = _sea_value(mine, asean_pos.get(year), year, reported, country, notes)
         else:  # un_egdi_rank_change
-            earlier = mine.index[mine.index < year]
-            now = _int_or_none(mine.at[year, "egdi_rank"])
-            before = _int_or_none(mine.at[int(earlier.max()), "egdi_rank"]) if len(earlier) else None
-            if len(earlier) == 0:
-                notes.append("no earlier survey in the panel to compare with")
-            elif before is None or now is None:
-                notes.append(f"{country} is not ranked in {int(earlier.max())} or {year}")
-            else:
-                prev = int(earlier.max())
-                panel_value = float(before - now)
-                notes.append(f"panel: rank {before} in {prev} -> {now} in {year} ({before - now:+d} places)")
+            panel_value = _change_value(mine, year, country, notes)
         qualifier = getattr(obs, "qualifier", None)
         if isinstance(qualifier, str) and qualifier:
             notes.append(f"reported with qualifier '{qualifier}'")

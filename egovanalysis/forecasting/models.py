@@ -1,4 +1,8 @@
-"""Small, honest forecasting models for short e-government series.
+"""The classic single-series models: each fitted to one series alone, with a closed-form interval.
+
+The default forecasts use the methods the calibration benchmark supports
+(:mod:`~egovanalysis.forecasting.choice`); these models stay available through ``model=`` and as the
+benchmark's reference, with their rolling-origin backtests (:mod:`~egovanalysis.forecasting.backtest`).
 
 The series this project holds are short (often 5-15 points), irregularly dated and partly qualified
 ("more than 468,000"). The stance of this module follows from that:
@@ -11,36 +15,30 @@ The series this project holds are short (often 5-15 points), irregularly dated a
 * **Intervals, always.** Every forecast comes with a prediction interval at a stated ``level``; the
   central value alone is never the result. With three to five points the intervals are wide (Student-t
   quantiles with few degrees of freedom) and they should be.
-* **Backtests against naive.** Whether any model is better than "it stays where it was" is decided by
-  rolling-origin backtests (:mod:`egovanalysis.forecasting.backtest`), not by in-sample fit.
+* **Backtests against naive.** Whether a model is better than "it stays where it was" is judged out of
+  sample (:mod:`egovanalysis.forecasting.backtest`, :mod:`egovanalysis.forecasting.calibration`), never by
+  in-sample fit; measured on every member state's rank and on Viet Nam's portal series, no model here beat
+  the benchmarked methods, and their intervals from one short series were too narrow.
 * **Uncertainty stated plainly.** Notes on what was assumed (qualified figures, merged reports, clipping to
   bounds) travel with the series (``Series.attrs``), the fit (:attr:`Fit.notes`) and every forecast frame
   (``DataFrame.attrs``).
 
-Conventions, decided once here:
+Conventions, decided once here (the series themselves are built by :mod:`egovanalysis.forecasting.series`):
 
 * **Time** is measured in years (days / 365.25) from the first observation. ``horizon`` is in years; a
   forecast is made at each whole year after the last observation up to the horizon (calendar anniversaries
   of the last observation's date), at the horizon itself if it is fractional, and at any extra ``dates``.
-* **Conflicting reports of the same date** (several sources giving a figure for the same indicator, scope
-  and date) are combined into **the median of their values**; the qualifiers of all reports are kept
-  (joined with ``|`` when they differ) and the number of reports is recorded in ``attrs["n_reports"]``. The
-  median is used because it does not depend on the order of rows and is not pulled by one outlying report.
-* **Qualified figures** (``more_than``, ``at_least``, ``less_than``, ``at_most``, ``about``, ``nearly``) are
-  fitted as **point values at their stated figure**: "more than 468,000" is fitted as 468,000. For lower
-  bounds (``more_than``, ``at_least``) this biases the fitted level down slightly; for upper bounds
-  (``less_than``, ``at_most``) up; ``about`` and ``nearly`` are taken at face value. The qualifiers stay
-  visible: ``series.attrs["qualifiers"]`` (date -> qualifier), :attr:`Fit.qualified` and
-  ``frame.attrs["qualified"]``, with the treatment spelt out in ``attrs["qualifier_treatment"]``.
+* **Qualified figures** are fitted as point values at their stated figure
+  (:data:`~egovanalysis.forecasting.series.QUALIFIER_TREATMENT`); the qualifiers stay visible in
+  :attr:`Fit.qualified` and ``frame.attrs["qualified"]``.
 * **Ranks** are never modelled as raw ranks, because the number of ranked countries changes (173 in 2003, 193
-  from 2012): a rank series is converted to percentiles (:func:`rank_to_percentile`), modelled as a share
-  bounded by 0 and 100, and converted back to ranks with the number of ranked countries of the latest
-  survey, clipped to ``1..N``.
+  from 2014): a rank series is converted to percentiles
+  (:func:`~egovanalysis.conventions.rank_to_percentile`), modelled as a share bounded by 0 and 100, and
+  converted back to ranks with the number of ranked countries of the latest survey, clipped to ``1..N``.
 * **Distributions.** Every model gives, at each forecast date, a location and scale on a (possibly
   transformed) scale and a Student-t (or normal) shape; intervals and target probabilities
-  (:mod:`egovanalysis.forecasting.probabilities`) come from that same distribution, in closed form. Nothing is simulated, so
-  results are identical from run to run; ``seed`` is accepted (and passed on as ``rng=`` should a simulated
-  path ever be used) so that callers need not change when a simulated model is added.
+  (:mod:`egovanalysis.forecasting.probabilities`) come from that same distribution, in closed form. Nothing
+  is simulated, so results are identical from run to run and no seed is needed.
 """
 
 from __future__ import annotations
@@ -55,29 +53,29 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from egovanalysis.conventions import SNAPSHOT_RULE, collapse_reports, percentile_to_rank, rank_to_percentile
+from egovanalysis.conventions import SNAPSHOT_RULE, rank_to_percentile
 from egovanalysis.errors import ForecastError
+from egovanalysis.forecasting.forecaster import Forecaster, check_level
+from egovanalysis.forecasting.series import (
+    MIN_SERIES_POINTS,
+    QUALIFIER_TREATMENT,
+    coerce,
+    n_ranked_values,
+    years_between,
+)
 
 __all__ = [
-    "DAYS_PER_YEAR",
     "MIN_POINTS",
     "MODELS",
     "OLS_MODELS",
-    "QUALIFIER_TREATMENT",
     "Fit",
     "Fits",
-    "ForecastError",
     "default_models",
-    "egdi_rank_series",
     "fit",
     "fit_all",
     "forecast",
-    "forecast_dates",
-    "series_for",
-    "years_between",
+    "prepare",
 ]
-
-DAYS_PER_YEAR = 365.25
 
 #: Every model this module knows, in the order used to break ties.
 MODELS: tuple[str, ...] = ("naive", "drift", "linear", "loglinear", "logit", "ets_damped", "statespace")
@@ -100,199 +98,8 @@ EVEN_SPACING_TOLERANCE = 0.1
 #: points inside the bounds (and a note says so).
 SHARE_EPSILON = 0.1
 
-QUALIFIER_TREATMENT = (
-    "qualified figures are fitted as point values at their stated figure: lower bounds (more_than, at_least) "
-    "bias the fitted level down slightly, upper bounds (less_than, at_most) bias it up, and about/nearly are "
-    "taken at face value"
-)
 
 
-
-
-# --------------------------------------------------------------------------------------------------------
-# Building a series
-# --------------------------------------------------------------------------------------------------------
-
-
-def years_between(start: pd.Timestamp, dates: Any) -> np.ndarray:
-    """Decimal years (days / 365.25) from ``start`` to each of ``dates``."""
-    idx = pd.DatetimeIndex(pd.to_datetime(dates))
-    return np.asarray((idx - pd.Timestamp(start)) / pd.Timedelta(days=1), dtype=float) / DAYS_PER_YEAR
-
-
-def _clean_qualifier(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _combine_rows(dates: pd.DatetimeIndex, values: np.ndarray, qualifiers: Sequence[str]) -> pd.Series:
-    """One value per snapshot, by the project's one rule (:data:`~egovanalysis.conventions.SNAPSHOT_RULE`)."""
-    snapshots = collapse_reports(pd.DataFrame({"date": dates, "value": values, "qualifier": list(qualifiers)}))
-    series = pd.Series(snapshots["value"].to_numpy(dtype=float),
-                       index=pd.DatetimeIndex(snapshots["date"], name="date"), name="value")
-    days = [f"{d:%Y-%m-%d}" for d in snapshots["date"]]
-    series.attrs["qualifiers"] = {d: q for d, q in zip(days, snapshots["qualifier"], strict=True) if q}
-    series.attrs["n_reports"] = {d: int(n) for d, n in zip(days, snapshots["n_reports"], strict=True) if n > 1}
-    series.attrs["repeats"] = {later: d for d, repeated in zip(days, snapshots["repeated_on"], strict=True)
-                               for later in repeated.split("|") if later}
-    series.attrs["qualifier_treatment"] = QUALIFIER_TREATMENT
-    series.attrs["conflict_rule"] = SNAPSHOT_RULE
-    return series
-
-
-def _single(frame: pd.DataFrame, column: str, what: str) -> str | None:
-    if column not in frame.columns:
-        return None
-    found = sorted({str(v) for v in frame[column].dropna().unique()})
-    if len(found) > 1:
-        raise ForecastError(
-            f"mixed definitions: the rows hold {len(found)} {what}s ({', '.join(found)}); different {what}s "
-            f"must never be spliced into one series. Select one {what} first (e.g. with series_for)"
-        )
-    return found[0] if found else None
-
-
-def _series_from_rows(rows: pd.DataFrame) -> pd.Series:
-    """A series from observation rows that must all share one indicator, unit and scope."""
-    if "kind" in rows.columns:
-        kinds = {str(k) for k in rows["kind"].dropna().unique()}
-        if "target" in kinds:
-            raise ForecastError("the rows include targets (kind == 'target'); forecast actual values only")
-    indicator = _single(rows, "indicator", "indicator")
-    unit = _single(rows, "unit", "unit")
-    scope = _single(rows, "scope", "scope")
-    if "date" not in rows.columns or "value" not in rows.columns:
-        raise ForecastError("observation rows need 'date' and 'value' columns")
-    qualifiers = (
-        [_clean_qualifier(q) for q in rows["qualifier"]] if "qualifier" in rows.columns else [""] * len(rows)
-    )
-    series = _combine_rows(
-        pd.DatetimeIndex(pd.to_datetime(rows["date"])), rows["value"].to_numpy(dtype=float), qualifiers
-    )
-    series.attrs.update({"indicator": indicator, "unit": unit, "scope": scope})
-    series.name = indicator or "value"
-    return series
-
-
-def series_for(
-    observations: pd.DataFrame,
-    indicator: str,
-    *,
-    scope: str = "national",
-    cutoff: str | pd.Timestamp | None = None,
-    registry: pd.DataFrame | None = None,
-) -> pd.Series:
-    """One indicator's actual values at one scope, as a float series on a DatetimeIndex.
-
-    ``observations`` follows the observations contract (``indicator, date, value, ..., unit, qualifier, kind,
-    scope, ...``). Only ``kind == "actual"`` rows of exactly ``indicator`` and ``scope`` are kept, up to and
-    including ``cutoff`` when given. Reports of the same date are combined into their median
-    (:data:`SNAPSHOT_RULE`); qualified figures are kept at their stated value (:data:`QUALIFIER_TREATMENT`).
-
-    ``registry`` (``data/raw/indicators.csv``: id, label, unit, measure, concept, definition), when given,
-    supplies ``attrs["measure"]`` and is used to refuse a *concept* passed in place of an indicator (the
-    indicators of one concept have different definitions and are never spliced) and a unit that disagrees
-    with the registry.
-
-    The returned series carries ``attrs``: ``indicator, unit, scope, measure, qualifiers, n_reports,
-    qualifier_treatment, conflict_rule``.
-
-    Raises :class:`ForecastError` for an unknown indicator, a concept, several units, or fewer than 3 dates.
-    """
-    if not isinstance(indicator, str):
-        raise ForecastError(f"indicator must be one indicator id (a string), not {indicator!r}")
-    reg_row = None
-    if registry is not None:
-        reg = registry.set_index("id") if "id" in registry.columns else registry
-        if indicator in reg.index:
-            reg_row = reg.loc[indicator]
-        elif "concept" in reg.columns and (reg["concept"] == indicator).any():
-            members = sorted(str(i) for i in reg.index[reg["concept"] == indicator])
-            raise ForecastError(
-                f"mixed definitions: '{indicator}' is a concept grouping indicators with different "
-                f"definitions ({', '.join(members)}); forecast one of them, never a splice"
-            )
-    rows = observations[observations["indicator"] == indicator]
-    if rows.empty:
-        raise ForecastError(
-            f"no observations of indicator '{indicator}'; check the id in data/raw/indicators.csv"
-        )
-    rows = rows[(rows["kind"] == "actual") & (rows["scope"] == scope)]
-    if cutoff is not None:
-        rows = rows[pd.to_datetime(rows["date"]) <= pd.Timestamp(cutoff)]
-    if rows.empty:
-        raise ForecastError(
-            f"no actual observations of '{indicator}' at scope '{scope}'"
-            + (f" up to {pd.Timestamp(cutoff).date()}" if cutoff is not None else "")
-        )
-    series = _series_from_rows(rows)
-    if reg_row is not None:
-        if series.attrs["unit"] is not None and str(reg_row["unit"]) != series.attrs["unit"]:
-            raise ForecastError(
-                f"mixed definitions: '{indicator}' is registered in unit '{reg_row['unit']}' but its rows "
-                f"are in '{series.attrs['unit']}'"
-            )
-        series.attrs["measure"] = str(reg_row["measure"])
-    if len(series) < 3:
-        raise ForecastError(
-            f"'{indicator}' ({scope}) has {len(series)} dated value(s); at least 3 are needed"
-        )
-    return series
-
-
-def egdi_rank_series(panel: pd.DataFrame, iso3: str = "VNM") -> pd.Series:
-    """A country's EGDI rank series from the EGDI panel, ready for ``measure="rank"``.
-
-    Each survey is dated 1 July of its survey year (the panel holds the year only). ``attrs["n_ranked"]``
-    holds the number of ranked countries of each survey, which :func:`fit` uses for the percentile
-    conversion.
-    """
-    rows = panel[(panel["iso3"] == iso3) & panel["egdi_rank"].notna()].sort_values("survey_year")
-    if rows.empty:
-        raise ForecastError(f"no ranked surveys for '{iso3}' in the EGDI panel")
-    index = pd.DatetimeIndex([pd.Timestamp(int(y), 7, 1) for y in rows["survey_year"]], name="date")
-    series = pd.Series(rows["egdi_rank"].to_numpy(dtype=float), index=index, name=f"egdi_rank_{iso3}")
-    series.attrs.update(
-        {
-            "indicator": "egdi_rank",
-            "unit": "rank",
-            "measure": "rank",
-            "scope": iso3,
-            "n_ranked": pd.Series(rows["n_ranked"].to_numpy(dtype=float), index=index),
-            "qualifiers": {},
-            "n_reports": {},
-            "qualifier_treatment": QUALIFIER_TREATMENT,
-            "conflict_rule": SNAPSHOT_RULE,
-        }
-    )
-    return series
-
-
-def _coerce(series: pd.Series | pd.DataFrame) -> pd.Series:
-    """A clean series: one value per date (median of duplicates), sorted, NaN dropped, attrs kept."""
-    if isinstance(series, pd.DataFrame):
-        return _series_from_rows(series)
-    if not isinstance(series, pd.Series):
-        raise ForecastError(f"expected a pandas Series with a DatetimeIndex, got {type(series).__name__}")
-    attrs = dict(series.attrs)
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(series.index))
-    except (TypeError, ValueError) as exc:
-        raise ForecastError("the series index must hold dates") from exc
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    qual_map = attrs.get("qualifiers") or {}
-    quals = [qual_map.get(d.strftime("%Y-%m-%d"), "") for d in index]
-    out = _combine_rows(index, values, quals)
-    if attrs.get("n_reports"):
-        merged = dict(attrs["n_reports"])
-        merged.update(out.attrs["n_reports"])
-        out.attrs["n_reports"] = merged
-    for key, value in attrs.items():
-        if key not in ("qualifiers", "n_reports"):
-            out.attrs[key] = value
-    out.name = series.name
-    return out
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -343,7 +150,7 @@ Predictor = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
-class Fit:
+class Fit(Forecaster):
     """A fitted model: a predictive distribution at any date after the last observation.
 
     At ``t`` years after the first observation, the model's value on its working scale (``transform``
@@ -369,22 +176,10 @@ class Fit:
     notes: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # -- distribution ------------------------------------------------------------------------------------
-
-    def _times(self, dates: Any) -> tuple[pd.DatetimeIndex, np.ndarray]:
-        idx = pd.DatetimeIndex(pd.to_datetime(dates))
-        bad = idx[idx <= self.last_date]
-        if len(bad):
-            raise ForecastError(
-                f"forecast dates must be after the last observation ({self.last_date.date()}); got "
-                f"{', '.join(str(d.date()) for d in bad)}"
-            )
-        return idx, years_between(self.origin, idx)
-
     def distribution(self, dates: Any) -> tuple[np.ndarray, np.ndarray, float]:
         """``(loc, scale, df)`` of the predictive distribution on the working scale at ``dates``."""
-        _, t = self._times(dates)
-        loc, scale = self.predictor(t)
+        idx = self.check_dates(dates)
+        loc, scale = self.predictor(years_between(self.origin, idx))
         return np.asarray(loc, dtype=float), np.asarray(scale, dtype=float), self.df
 
     def _to_value(self, z: np.ndarray) -> np.ndarray:
@@ -399,6 +194,16 @@ class Fit:
             value = min(max(value, lo), hi)
         return float(_FORWARD[self.transform](np.asarray([value]))[0])
 
+    def quantiles(self, dates: pd.DatetimeIndex, probs: Sequence[float]) -> np.ndarray:
+        """Quantiles on the value scale (the transform is monotone, so they are the working scale's)."""
+        loc, sd, df = self.distribution(dates)
+        q = np.asarray([_quantile(float(p), df) for p in probs])
+        return self._to_value(loc[:, None] + q[None, :] * sd[:, None])
+
+    def central(self, dates: pd.DatetimeIndex) -> np.ndarray:
+        """The location back-transformed (for ``loglinear``/``logit`` the median)."""
+        return self._to_value(self.distribution(dates)[0])
+
     def prob_at_least(self, dates: Any, threshold: float) -> np.ndarray:
         """P(value >= threshold) at each date, on the value scale (percentiles for ranks)."""
         loc, scale, df = self.distribution(dates)
@@ -408,61 +213,10 @@ class Fit:
         prob = np.where(scale > 0, _sf(standardised, df), np.where(loc >= z, 1.0, 0.0))
         return np.asarray(prob, dtype=float)
 
-    # -- frames ------------------------------------------------------------------------------------------
-
-    def forecast(
-        self,
-        horizon: float = 0.0,
-        *,
-        level: float = 0.8,
-        dates: Iterable[Any] | None = None,
-        scale: str = "value",
-    ) -> pd.DataFrame:
-        """Tidy forecast frame ``date, mean, lower, upper, model, level``.
-
-        ``mean`` is the central forecast (for ``loglinear``/``logit`` the back-transformed median). For
-        ranks, ``scale="value"`` gives ranks (with the latest survey's N, clipped to 1..N; ``lower`` is the
-        better, smaller rank) and ``scale="percentile"`` gives the percentiles that were modelled.
-        """
-        _check_level(level)
-        when = forecast_dates(self.last_date, horizon, dates)
-        loc, sd, df = self.distribution(when)
-        q = _quantile((1.0 + level) / 2.0, df)
-        mean = self._to_value(loc)
-        lower = self._to_value(loc - q * sd)
-        upper = self._to_value(loc + q * sd)
-        if self.measure == "rank" and scale == "value":
-            n = self.n_ranked
-            mean, lower, upper = (
-                percentile_to_rank(mean, n),
-                percentile_to_rank(upper, n),
-                percentile_to_rank(lower, n),
-            )
-        elif scale not in ("value", "percentile"):
-            raise ForecastError(f"scale must be 'value' or 'percentile', not {scale!r}")
-        frame = pd.DataFrame(
-            {
-                "date": when,
-                "mean": np.asarray(mean, dtype=float),
-                "lower": np.asarray(lower, dtype=float),
-                "upper": np.asarray(upper, dtype=float),
-                "model": self.model,
-                "level": float(level),
-            }
-        )
-        frame.attrs.update(
-            {
-                "model": self.model,
-                "measure": self.measure,
-                "last_observation": self.last_date.strftime("%Y-%m-%d"),
-                "n_points": self.n,
-                "qualified": dict(self.qualified),
-                "qualifier_treatment": QUALIFIER_TREATMENT,
-                "conflict_rule": SNAPSHOT_RULE,
-                "notes": list(self.notes),
-            }
-        )
-        return frame
+    def start_value(self) -> float:
+        """The model's level at the last observation (a trend model's line need not pass through it)."""
+        t_last = years_between(self.origin, [self.last_date])
+        return float(self._to_value(self.predictor(t_last)[0])[0])
 
 
 def _sf(x: np.ndarray, df: float) -> np.ndarray:
@@ -471,28 +225,6 @@ def _sf(x: np.ndarray, df: float) -> np.ndarray:
 
 def _quantile(p: float, df: float) -> float:
     return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
-
-
-def _check_level(level: float) -> None:
-    if not 0.0 < float(level) < 1.0:
-        raise ForecastError(f"level must be between 0 and 1 (e.g. 0.8), not {level!r}")
-
-
-def forecast_dates(
-    last: pd.Timestamp, horizon: float, dates: Iterable[Any] | None = None
-) -> pd.DatetimeIndex:
-    """Yearly anniversaries of ``last`` up to ``horizon`` years, the horizon if fractional, and ``dates``."""
-    if horizon < 0 or not math.isfinite(horizon):
-        raise ForecastError(f"horizon must be a non-negative number of years, not {horizon!r}")
-    last = pd.Timestamp(last)
-    out = [last + pd.DateOffset(years=k) for k in range(1, int(math.floor(horizon + 1e-9)) + 1)]
-    if horizon - math.floor(horizon + 1e-9) > 1e-9:
-        out.append(last + pd.Timedelta(days=round(horizon * DAYS_PER_YEAR)))
-    if dates is not None:
-        out.extend(pd.to_datetime(list(dates)))
-    if not out:
-        raise ForecastError("nothing to forecast: give a horizon of at least one year or some dates")
-    return pd.DatetimeIndex(sorted(set(out)), name="date")
 
 
 def default_models(measure: str | None) -> tuple[str, ...]:
@@ -512,24 +244,6 @@ def _bounds(measure: str | None) -> tuple[float, float]:
     return (-math.inf, math.inf)
 
 
-def _n_ranked(series: pd.Series, n_ranked: Any) -> np.ndarray:
-    source = n_ranked if n_ranked is not None else series.attrs.get("n_ranked")
-    if source is None:
-        raise ForecastError(
-            "a rank series needs n_ranked (the number of ranked countries of each survey, or one number) to "
-            "be converted to percentiles; ranks are never modelled raw"
-        )
-    if isinstance(source, pd.Series):
-        aligned = source.copy()
-        aligned.index = pd.DatetimeIndex(pd.to_datetime(aligned.index))
-        aligned = aligned.groupby(level=0).last().reindex(series.index)
-        if aligned.isna().any():
-            missing = ", ".join(str(d.date()) for d in aligned.index[aligned.isna()])
-            raise ForecastError(f"n_ranked is missing for the rank(s) dated {missing}")
-        return aligned.to_numpy(dtype=float)
-    return np.full(len(series), float(source))
-
-
 def _even_step(t: np.ndarray) -> float | None:
     dt = np.diff(t)
     step = float(np.median(dt))
@@ -544,7 +258,6 @@ def fit(
     *,
     measure: str | None = None,
     n_ranked: Any = None,
-    seed: int = 0,
 ) -> Fit:
     """Fit one model to one indicator's series (see the module docstring for the conventions).
 
@@ -557,10 +270,12 @@ def fit(
     """
     if model not in MODELS:
         raise ForecastError(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
-    s = _coerce(series)
+    s = coerce(series)
     measure = measure if measure is not None else s.attrs.get("measure")
-    if len(s) < 3:
-        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    if len(s) < MIN_SERIES_POINTS:
+        raise ForecastError(
+            f"{len(s)} dated value(s); at least {MIN_SERIES_POINTS} are needed to fit any model"
+        )
     if len(s) < MIN_POINTS[model] and model != "statespace":
         raise ForecastError(
             f"model '{model}' needs at least {MIN_POINTS[model]} points; the series has {len(s)}"
@@ -571,7 +286,7 @@ def fit(
     notes: list[str] = []
     n_latest = None
     if measure == "rank":
-        n = _n_ranked(s, n_ranked)
+        n = n_ranked_values(s, n_ranked)
         y = rank_to_percentile(y, n)
         n_latest = float(n[-1])
         notes.append(
@@ -593,7 +308,7 @@ def fit(
             warnings.simplefilter("ignore", category)
         # A perfect fit (zero residuals) has a log-likelihood of +inf; AICc then says so, no warning needed.
         warnings.filterwarnings("ignore", "divide by zero encountered in log", RuntimeWarning, "statsmodels")
-        transform, predictor, df, aicc, params, extra = builder(t, y, seed=seed)
+        transform, predictor, df, aicc, params, extra = builder(t, y)
     notes.extend(extra)
     if measure == "share" and transform == "identity":
         notes.append("forecasts and intervals clipped to 0..100")
@@ -619,7 +334,7 @@ def fit(
 _Built = tuple[str, Predictor, float, float | None, dict[str, float], list[str]]
 
 
-def _fit_naive(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+def _fit_naive(t: np.ndarray, y: np.ndarray) -> _Built:
     """Random walk: variance per year = mean of squared steps divided by their length in years."""
     d, dt = np.diff(y), np.diff(t)
     sigma2 = float(np.mean(d**2 / dt))
@@ -632,7 +347,7 @@ def _fit_naive(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
     return "identity", predict, float(len(d)), None, {"sigma2_per_year": sigma2}, []
 
 
-def _fit_drift(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+def _fit_drift(t: np.ndarray, y: np.ndarray) -> _Built:
     """Random walk with drift per year: steps d ~ N(mu dt, sigma2 dt), weighted least squares."""
     d, dt = np.diff(y), np.diff(t)
     total = float(np.sum(dt))
@@ -648,7 +363,7 @@ def _fit_drift(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
 
 
 def _ols(transform: str) -> Callable[..., _Built]:
-    def build(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+    def build(t: np.ndarray, y: np.ndarray) -> _Built:
         import statsmodels.api as sm
 
         notes: list[str] = []
@@ -705,7 +420,7 @@ def _interpolated(
 MAX_STEPS = 60
 
 
-def _fit_ets(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+def _fit_ets(t: np.ndarray, y: np.ndarray) -> _Built:
     """Additive-error damped-trend ETS with exact (closed-form) prediction intervals."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
@@ -736,7 +451,7 @@ def _fit_ets(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
     )
 
 
-def _fit_statespace(t: np.ndarray, y: np.ndarray, *, seed: int) -> _Built:
+def _fit_statespace(t: np.ndarray, y: np.ndarray) -> _Built:
     """Local linear trend (UnobservedComponents) on an annual grid ending at the last observation.
 
     Each observation goes to the whole number of years before the last observation nearest to it; cells with
@@ -800,15 +515,17 @@ def prepare(
 
     Raises :class:`ForecastError` for an unknown model name or fewer than 3 dated values.
     """
-    s = _coerce(series)
+    s = coerce(series)
     measure = measure if measure is not None else s.attrs.get("measure")
     chosen = tuple(models) if models is not None else default_models(measure)
     unknown = [m for m in chosen if m not in MODELS]
     if unknown:
         names = ", ".join(map(repr, unknown))
         raise ForecastError(f"unknown model(s) {names}; choose from: {', '.join(MODELS)}")
-    if len(s) < 3:
-        raise ForecastError(f"{len(s)} dated value(s); at least 3 are needed to fit any model")
+    if len(s) < MIN_SERIES_POINTS:
+        raise ForecastError(
+            f"{len(s)} dated value(s); at least {MIN_SERIES_POINTS} are needed to fit any model"
+        )
     return s, measure, chosen
 
 
@@ -818,7 +535,6 @@ def fit_all(
     *,
     measure: str | None = None,
     n_ranked: Any = None,
-    seed: int = 0,
 ) -> Fits:
     """Fit each of ``models`` (default: :func:`default_models` of the measure); refusals are recorded.
 
@@ -831,7 +547,7 @@ def fit_all(
     refused: dict[str, str] = {}
     for name in chosen:
         try:
-            fits[name] = fit(s, name, measure=measure, n_ranked=n_ranked, seed=seed)
+            fits[name] = fit(s, name, measure=measure, n_ranked=n_ranked)
         except ForecastError as exc:
             refused[name] = str(exc)
     return Fits(fits, refused)
@@ -846,7 +562,6 @@ def forecast(
     measure: str | None = None,
     dates: Iterable[Any] | None = None,
     n_ranked: Any = None,
-    seed: int = 0,
 ) -> pd.DataFrame:
     """Fit ``model`` and forecast: tidy frame ``date, mean, lower, upper, model, level``.
 
@@ -854,6 +569,6 @@ def forecast(
     horizon itself if fractional, and at ``dates`` (e.g. a target's deadline). ``frame.attrs`` carries the
     qualified dates, how they were treated, and the model's notes. See :func:`fit` for the arguments.
     """
-    _check_level(level)
-    fitted = fit(series, model, measure=measure, n_ranked=n_ranked, seed=seed)
+    check_level(level)
+    fitted = fit(series, model, measure=measure, n_ranked=n_ranked)
     return fitted.forecast(horizon, level=level, dates=dates)

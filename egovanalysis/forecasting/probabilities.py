@@ -1,9 +1,9 @@
 """Tracking targets: the chance a target is met, when the forecast crosses it, and how past targets fared.
 
 Targets are read against the same predictive distributions as the forecasts
-(:mod:`egovanalysis.forecasting.models`), so a probability and an interval never disagree. The stance is the module's: a probability from five points
-and a simple model is a rough statement of uncertainty, not a prediction market; it is always reported next
-to the model and the data it came from.
+(:mod:`egovanalysis.forecasting.models`), so a probability and an interval never disagree. A probability
+from five points and a simple model is a rough statement of uncertainty, not a prediction market; it is
+always reported next to the model and the data it came from.
 
 **Direction.** A target is met when the value is *at least* the target (``direction="at_least"``, the default
 for counts, shares and indices) or *at most* it (``"at_most"``, the default for ranks: "top 70" is met when
@@ -31,13 +31,20 @@ forecast's at the date of the last expected survey, not at the deadline.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from egovanalysis.analysis.targets import DIRECTIONS, deadline_outcome, qualifier_on, target_met
+from egovanalysis.analysis.targets import (
+    DIRECTIONS,
+    TargetVerdict,
+    deadline_outcome,
+    qualifier_on,
+    target_met,
+)
 from egovanalysis.conventions import (
     APPROX_MARGIN,
     DEADLINE_TOLERANCE_DAYS,
@@ -46,17 +53,35 @@ from egovanalysis.conventions import (
     rank_to_percentile,
 )
 from egovanalysis.errors import ForecastError
-from egovanalysis.forecasting.models import Fit, _coerce, fit, years_between
+from egovanalysis.forecasting.forecaster import Forecaster
+from egovanalysis.forecasting.models import fit
+from egovanalysis.forecasting.series import coerce
 
 __all__ = [
+    "ModelSpec",
     "PastTarget",
     "SurveyTarget",
+    "build",
     "crossing_date",
     "evaluate_past_target",
     "survey_read_date",
     "survey_target",
     "target_probability",
+    "verdict_of",
 ]
+
+#: A model: the name of a classic model (fitted with :func:`~egovanalysis.forecasting.models.fit`), or a
+#: function building a forecaster from a series (e.g. a method that also learns from other countries).
+ModelSpec = str | Callable[[pd.Series], Forecaster]
+
+
+def build(series: pd.Series, model: ModelSpec, measure: str | None = None,
+          n_ranked: Any = None) -> Forecaster:
+    """The forecaster of ``model`` for ``series``."""
+    if callable(model):
+        return model(series)
+    return fit(series, model, measure=measure, n_ranked=n_ranked)
+
 
 def _direction(direction: str | None, measure: str | None) -> str:
     if direction is None:
@@ -75,7 +100,7 @@ def _check_unit(series: pd.Series, unit: str | None) -> None:
         )
 
 
-def _probability(fitted: Fit, target_value: float, deadline: pd.Timestamp, direction: str,
+def _probability(fitted: Forecaster, target_value: float, deadline: pd.Timestamp, direction: str,
                  n_ranked_target: float | None) -> float:
     if fitted.measure == "rank":
         n = n_ranked_target if n_ranked_target is not None else fitted.n_ranked
@@ -92,13 +117,12 @@ def target_probability(
     target_value: float,
     deadline: Any,
     *,
-    model: str,
+    model: ModelSpec,
     measure: str | None = None,
     unit: str | None = None,
     direction: str | None = None,
     n_ranked: Any = None,
     n_ranked_target: float | None = None,
-    seed: int = 0,
 ) -> float:
     """Probability, under ``model``'s predictive distribution, that the target is met at ``deadline``.
 
@@ -107,12 +131,17 @@ def target_probability(
     ``n_ranked_target`` is the N in which the target rank is stated (default: the latest survey's N). The
     deadline must be after the last observation; use :func:`evaluate_past_target` for past deadlines.
     """
-    s = _coerce(series)
+    s = coerce(series)
     _check_unit(s, unit)
     measure = measure if measure is not None else s.attrs.get("measure")
     way = _direction(direction, measure)
-    fitted = fit(s, model, measure=measure, n_ranked=n_ranked, seed=seed)
+    fitted = build(s, model, measure, n_ranked)
     return _probability(fitted, target_value, pd.Timestamp(deadline), way, n_ranked_target)
+
+
+def verdict_of(met: bool | None) -> TargetVerdict:
+    """The verdict of one figure read against a target by :func:`target_met` (None: too close to call)."""
+    return {True: TargetVerdict.MET, False: TargetVerdict.MISSED, None: TargetVerdict.TOO_CLOSE}[met]
 
 
 def _meets(value: np.ndarray, target: float, direction: str) -> np.ndarray:
@@ -120,7 +149,7 @@ def _meets(value: np.ndarray, target: float, direction: str) -> np.ndarray:
 
 
 def crossing_date(
-    forecast: pd.DataFrame | Fit,
+    forecast: pd.DataFrame | Forecaster,
     target: float,
     *,
     direction: str | None = None,
@@ -129,21 +158,20 @@ def crossing_date(
     """First date at which the central forecast meets ``target``, or ``None`` if it does not by the end.
 
     ``forecast`` is a forecast frame (``date, mean, ...``; the crossing is linearly interpolated between the
-    two rows that straddle it) or a :class:`~egovanalysis.forecasting.models.Fit` (evaluated monthly up to ``horizon``
-    years after the last observation, starting from the last observed value). If the first value already
-    meets the target, its date is returned. ``direction`` defaults as in :func:`target_probability` (ranks:
-    ``at_most``; a frame of ranks is recognised by ``frame.attrs["measure"] == "rank"``). Only the central
-    forecast is used: a crossing date has at least the uncertainty of the interval around it.
+    two rows that straddle it) or a :class:`~egovanalysis.forecasting.models.Fit` (evaluated monthly up to
+    ``horizon`` years after the last observation, starting from the last observed value). If the first value
+    already meets the target, its date is returned. ``direction`` defaults as in :func:`target_probability`
+    (ranks: ``at_most``; a frame of ranks is recognised by ``frame.attrs["measure"] == "rank"``). Only the
+    central forecast is used: a crossing date has at least the uncertainty of the interval around it.
     """
-    if isinstance(forecast, Fit):
+    if isinstance(forecast, Forecaster):
         way = _direction(direction, forecast.measure)
         months = int(math.ceil(horizon * 12))
         dates = [forecast.last_date + pd.DateOffset(months=m) for m in range(1, months + 1)]
         frame = forecast.forecast(0.0, level=0.5, dates=dates)
         # The central path starts at the model's level at the last observation (the last value for the
-        # random walks and step models, the fitted trend for the OLS models).
-        t_last = years_between(forecast.origin, [forecast.last_date])
-        start_value = float(forecast._to_value(forecast.predictor(t_last)[0])[0])
+        # random walks, step models and anchored methods, the fitted trend for the OLS models).
+        start_value = forecast.start_value()
         if forecast.measure == "rank":
             start_value = float(percentile_to_rank(start_value, forecast.n_ranked))
         dates_all = pd.DatetimeIndex([forecast.last_date, *frame["date"]])
@@ -175,12 +203,13 @@ class PastTarget:
     """How a past target fared, beside what a forecast made before the deadline said.
 
     ``actual_*`` describe the actual value used as the outcome, always dated on or before the deadline (see
-    :func:`evaluate_past_target`); ``met`` is True/False when the figure settles it and None when it cannot
-    be known at the deadline: no actual on or before the deadline within the tolerance, a qualified figure
-    that leaves it open (e.g. "more than 28 %" against a 30 % target) or an approximate figure too close to
-    the target. ``later_*`` describe the first actual after the deadline within the tolerance (context
-    only: it never decides ``met``). ``probability`` is the forecast's probability of meeting the target,
-    ``central``/``lower``/``upper`` its central value and interval at the deadline, from data up to
+    :func:`evaluate_past_target`); ``verdict`` is the one judgement of
+    :func:`~egovanalysis.analysis.targets.deadline_outcome` and ``met`` its True/False, or None when it
+    cannot be known at the deadline: no actual on or before the deadline within the tolerance, a qualified
+    figure that leaves it open (e.g. "more than 28 %" against a 30 % target) or an approximate figure too
+    close to the target. ``later_*`` describe the first actual after the deadline within the tolerance
+    (context only: it never decides ``met``). ``probability`` is the forecast's probability of meeting the
+    target, ``central``/``lower``/``upper`` its central value and interval at the deadline, from data up to
     ``cutoff`` (the last of which is ``forecast_origin``).
     """
 
@@ -191,7 +220,7 @@ class PastTarget:
     actual_value: float | None
     actual_qualifier: str
     actual_offset_days: int | None
-    met: bool | None
+    verdict: TargetVerdict
     model: str
     cutoff: pd.Timestamp
     forecast_origin: pd.Timestamp
@@ -204,6 +233,11 @@ class PastTarget:
     later_value: float | None = None
     later_qualifier: str = ""
 
+    @property
+    def met(self) -> bool | None:
+        """True/False when the deciding figure settles the target, None otherwise."""
+        return self.verdict.met
+
     def as_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (e.g. a row of a summary table)."""
         return dict(self.__dict__)
@@ -215,7 +249,7 @@ def evaluate_past_target(
     deadline: Any,
     *,
     cutoff: Any,
-    model: str,
+    model: ModelSpec,
     level: float = 0.8,
     tolerance_days: int = DEADLINE_TOLERANCE_DAYS,
     approx_margin: float = APPROX_MARGIN,
@@ -224,7 +258,6 @@ def evaluate_past_target(
     direction: str | None = None,
     n_ranked: Any = None,
     n_ranked_target: float | None = None,
-    seed: int = 0,
 ) -> PastTarget:
     """The actual outcome of a past target beside the forecast made from data up to ``cutoff``.
 
@@ -240,7 +273,7 @@ def evaluate_past_target(
     the deadline), evaluated at the deadline: probability of meeting the target, central value and the
     ``level`` interval (ranks: as ranks).
     """
-    s = _coerce(series)
+    s = coerce(series)
     _check_unit(s, unit)
     measure = measure if measure is not None else s.attrs.get("measure")
     way = _direction(direction, measure)
@@ -257,13 +290,13 @@ def evaluate_past_target(
     elif n_ranked is None and isinstance(s.attrs.get("n_ranked"), pd.Series):
         nr = s.attrs["n_ranked"]
         n_ranked = nr[pd.DatetimeIndex(pd.to_datetime(nr.index)) <= cutoff]
-    fitted = fit(train, model, measure=measure, n_ranked=n_ranked, seed=seed)
+    fitted = build(train, model, measure, n_ranked)
     probability = _probability(fitted, target_value, deadline, way, n_ranked_target)
     row = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
     return PastTarget(
         target_value=float(target_value), deadline=deadline, direction=way, actual_date=outcome.date,
         actual_value=outcome.value, actual_qualifier=outcome.qualifier,
-        actual_offset_days=outcome.offset_days, met=outcome.met, model=model, cutoff=cutoff,
+        actual_offset_days=outcome.offset_days, verdict=outcome.verdict, model=fitted.model, cutoff=cutoff,
         forecast_origin=fitted.last_date, probability=probability, central=float(row["mean"]),
         lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
         later_date=outcome.later_date, later_value=outcome.later_value,
@@ -308,8 +341,9 @@ class SurveyTarget:
     """A target on a survey series, read at the last survey expected on or before its deadline.
 
     ``read_at`` is that survey's date. ``decided`` is True when that survey is already observed
-    (``survey_date``/``survey_value`` are then its date and value, ``met`` the outcome and ``probability``
-    1.0 or 0.0); otherwise the survey is still to come, ``met`` is None, and ``probability``,
+    (``survey_date``/``survey_value`` are then its date and value, ``verdict`` the outcome and
+    ``probability`` 1.0 or 0.0); otherwise the survey is still to come, ``verdict`` is None (``met`` None),
+    and ``probability``,
     ``central``/``lower``/``upper`` are the forecast's at ``read_at`` (NaN without a model). For a decided
     target ``central``, ``lower`` and ``upper`` are the survey's value. ``next_survey`` is the first
     survey expected after the last one observed.
@@ -322,7 +356,7 @@ class SurveyTarget:
     decided: bool
     survey_date: pd.Timestamp | None
     survey_value: float | None
-    met: bool | None
+    verdict: TargetVerdict | None
     next_survey: pd.Timestamp
     probability: float
     central: float
@@ -331,6 +365,11 @@ class SurveyTarget:
     level: float
     model: str | None
     forecast_origin: pd.Timestamp | None
+
+    @property
+    def met(self) -> bool | None:
+        """True/False when the survey read settles the target, None while it is to come."""
+        return None if self.verdict is None else self.verdict.met
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (e.g. a row of a summary table)."""
@@ -342,7 +381,7 @@ def survey_target(
     target_value: float,
     deadline: Any,
     *,
-    model: str | None = None,
+    model: ModelSpec | None = None,
     level: float = 0.8,
     every_years: int = SURVEY_EVERY_YEARS,
     measure: str | None = None,
@@ -350,7 +389,6 @@ def survey_target(
     direction: str | None = None,
     n_ranked: Any = None,
     n_ranked_target: float | None = None,
-    seed: int = 0,
 ) -> SurveyTarget:
     """A target on a survey series (e.g. the EGDI rank), read at the last survey expected by the deadline.
 
@@ -371,7 +409,7 @@ def survey_target(
     ``direction``, ``unit``, ``n_ranked`` and ``n_ranked_target`` are as in :func:`target_probability`;
     for ranks a decided outcome is judged on the rank as reported.
     """
-    s = _coerce(series)
+    s = coerce(series)
     _check_unit(s, unit)
     if s.empty:
         raise ForecastError("the survey series is empty")
@@ -391,23 +429,25 @@ def survey_target(
     if read_at in s.index:
         value = float(s.loc[read_at])
         met = target_met(value, qualifier_on(s, read_at), float(target_value), way)
+        verdict = verdict_of(met)
         probability = nan if met is None else float(met)
         return SurveyTarget(
             target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at,
-            decided=True, survey_date=read_at, survey_value=value, met=met, next_survey=next_survey,
+            decided=True, survey_date=read_at, survey_value=value, verdict=verdict, next_survey=next_survey,
             probability=probability, central=value, lower=value, upper=value, level=float(level),
-            model=model, forecast_origin=last,
+            model=model if isinstance(model, str) else None, forecast_origin=last,
         )
     probability = central = lower = upper = nan
     origin = None
+    name = model if isinstance(model, str) else None
     if model is not None:
-        fitted = fit(s, model, measure=measure, n_ranked=n_ranked, seed=seed)
+        fitted = build(s, model, measure, n_ranked)
         probability = _probability(fitted, target_value, read_at, way, n_ranked_target)
         row = fitted.forecast(0.0, level=level, dates=[read_at]).iloc[0]
         central, lower, upper = float(row["mean"]), float(row["lower"]), float(row["upper"])
-        origin = fitted.last_date
+        origin, name = fitted.last_date, fitted.model
     return SurveyTarget(
         target_value=float(target_value), deadline=deadline, direction=way, read_at=read_at, decided=False,
-        survey_date=None, survey_value=None, met=None, next_survey=next_survey, probability=probability,
-        central=central, lower=lower, upper=upper, level=float(level), model=model, forecast_origin=origin,
+        survey_date=None, survey_value=None, verdict=None, next_survey=next_survey, probability=probability,
+        central=central, lower=lower, upper=upper, level=float(level), model=name, forecast_origin=origin,
     )

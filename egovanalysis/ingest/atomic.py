@@ -36,3 +36,46 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
 def write_text_atomic(path: Path, text: str) -> bool:
     """UTF-8, LF-only variant of :func:`write_bytes_atomic`."""
     return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_texts_atomic(outputs: dict[Path, str]) -> tuple[list[Path], list[Path]]:
+    """Write several UTF-8 texts so that either all of them change or none does.
+
+    Every new content goes to a temporary file beside its target first; only when all are on disk are they
+    renamed into place (renames within a folder are atomic). Files whose bytes are unchanged are left alone.
+    Returns ``(written, unchanged)``. An ``OSError`` before the renames leaves every target as it was.
+    """
+    staged: list[tuple[str, Path]] = []
+    unchanged: list[Path] = []
+    try:
+        for path, text in outputs.items():
+            data = text.encode("utf-8")
+            if path.exists() and path.read_bytes() == data:
+                unchanged.append(path)
+                continue
+            staged.append((_stage(path, data), path))
+    except BaseException:
+        for tmp_name, _ in staged:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise
+    for tmp_name, path in staged:
+        os.replace(tmp_name, path)
+    return [path for _, path in staged], unchanged
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a synced temporary file beside ``path``; return its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary shared files
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return tmp_name

@@ -15,9 +15,10 @@ figure parser can dispatch on them with plain comparisons:
 - ``POINT``: ``point`` (decimal point spelt out);
 - ``ARTICLE``: ``a`` / ``an``, which mean 1 only in front of a scale word (``a hundred``).
 
-Vietnamese number *words* (``hai``, ``ba``, ``năm`` ...) are deliberately absent: several of them are
-everyday words (``năm`` is also "year", ``ba`` also "father") and the Vietnamese press writes figures in
-digits; only the Vietnamese scale words are listed.
+Vietnamese number *words* (``hai``, ``ba``, ``năm`` ...) are not in this lexicon: several of them are
+everyday words (``năm`` is also "year", ``ba`` also "father"), so they are read by
+:mod:`egovanalysis.ingest.number_words_vi`, which looks at the words around them; only the Vietnamese scale
+words are listed here.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ BIG_SCALES: dict[str, float] = {
     "million": 1e6,
     "billion": 1e9,
     "trillion": 1e12,
+    "quadrillion": 1e15,
     "nghìn": 1e3,
     "ngàn": 1e3,
     "triệu": 1e6,
@@ -135,7 +137,7 @@ LEXICON["trăm"] = (HUNDRED, 100.0)
 LEXICON["hundredth"] = (ORD_HUNDRED, 100.0)
 for _w, _v in BIG_SCALES.items():
     LEXICON[_w] = (BIG, _v)
-for _w in ("thousand", "million", "billion", "trillion"):
+for _w in ("thousand", "million", "billion", "trillion", "quadrillion"):
     LEXICON[_w + "th"] = (ORD_BIG, BIG_SCALES[_w])
 for _w, _v in ABBREVIATIONS.items():
     LEXICON.setdefault(_w, (ABBR, _v))
@@ -152,5 +154,10 @@ START_WORDS: frozenset[str] = frozenset(
 SECOND_NUMBER_WORDS: frozenset[str] = frozenset(
     [w for w in _SMALL_WORDS if w not in ("zero", "one")]
     + _TENS_WORDS
-    + ["hundred", "thousand", "million", "billion", "trillion"]
+    + ["hundred", "thousand", "million", "billion", "trillion", "quadrillion"]
 )
+
+#: English scale words, longest first (what a regex alternation of them needs).
+ENGLISH_SCALES: tuple[str, ...] = ("quadrillion", "thousand", "trillion", "million", "billion")
+#: Vietnamese scale words. ``triệu tỷ`` (10^15) and ``nghìn tỷ`` (10^12) are products of two of them.
+VIETNAMESE_SCALES: tuple[str, ...] = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ")

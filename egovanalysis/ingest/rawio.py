@@ -41,6 +41,32 @@ def _decode(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _quote_problem(line: str, header: list[str]) -> tuple[str | None, str | None]:
+    """The column and text of the cell whose quoting breaks ``line`` (a quote left open, or text after a
+    closing quote), for the error message; ``(None, None)`` when it cannot be told."""
+    field, start, quoted, closed, position = 0, 0, False, False, 0
+    while position < len(line):
+        char = line[position]
+        if quoted and char == '"':
+            if line[position + 1 : position + 2] == '"':
+                position += 1  # a doubled quote inside a quoted cell
+            else:
+                quoted, closed = False, True
+        elif not quoted and char == '"' and position == start:
+            quoted = True
+        elif not quoted and char == ",":
+            field, start, closed = field + 1, position + 1, False
+        elif not quoted and closed:
+            break  # text after a closing quote: this cell is the bad one
+        position += 1
+    else:
+        if not quoted:
+            return None, None
+    name = header[field] if field < len(header) else None
+    end = line.find(",", start + 1) if not quoted else -1
+    return name, line[start : end if end > 0 else None][:80]
+
+
 def read_raw_csv(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     """Read ``path`` into a DataFrame of strings with an extra ``_line`` column.
 
@@ -49,13 +75,12 @@ def read_raw_csv(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     later by the schema, which knows the file's contract.
     """
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
+        problem = "is a folder, not a file" if path.is_dir() else "file not found"
+        if path.exists() and not path.is_dir():
+            problem = "is not a regular file"
         raise DataValidationError(
-            [
-                DataIssue(
-                    path, None, None, None, "file not found", "restore it from git (git checkout -- FILE)"
-                )
-            ]
+            [DataIssue(path, None, None, None, problem, f"restore it from git (git checkout -- {path.name})")]
         )
     text = _decode(path)
     if not text.strip():
@@ -107,10 +132,14 @@ def read_raw_csv(path: Path, expected_columns: list[str]) -> pd.DataFrame:
         except StopIteration:
             break
         except csv.Error as exc:
+            physical = text.splitlines()[start_line - 1] if start_line <= len(text.splitlines()) else ""
+            column, cell = _quote_problem(physical, header)
             issues.append(
-                DataIssue(path, start_line, None, None, f"malformed CSV row ({exc})", "fix its quoting")
+                DataIssue(path, start_line, column, cell, f"malformed CSV row ({exc})",
+                          'quote the whole cell and double any quote inside it ("say ""this""")')
             )
-            break
+            start_line = reader.line_num + 1
+            continue
         if not row or all(not cell.strip() for cell in row):
             start_line = reader.line_num + 1
             continue
