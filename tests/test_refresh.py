@@ -24,7 +24,7 @@ FAILING = NOTEBOOKS / "failing"
 
 
 def _refresh(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = cli.main(["refresh", "--no-build", "--no-progress", "--jobs", "2", *args])
+    code = cli.main(["refresh", "--no-build", "--no-progress", "--keep-notebooks", "--jobs", "2", *args])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -37,6 +37,7 @@ def _runs(out: Path) -> list[Path]:
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A good refresh (two parameter sets) then a failing one, in the same output folder."""
     out = tmp_path_factory.mktemp("reports")
+    fixtures = {path: path.read_bytes() for path in NOTEBOOKS.rglob("*.ipynb")}
     params = tmp_path_factory.mktemp("params") / "params.yml"
     params.write_text(
         "tiny:\n  - {years: [2020, 2021], scale: 2}\n  - {title: Second run, scope: national}\n",
@@ -45,10 +46,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     good = refresh(GOOD, out, params_file=params, jobs=2, build=False, progress=False, log=lambda _: None)
     good_latest = os.readlink(out / "latest")
     code = cli.main(
-        ["refresh", "--no-build", "--no-progress", "--jobs", "2"]
+        ["refresh", "--no-build", "--no-progress", "--keep-notebooks", "--jobs", "2"]
         + ["--notebooks-dir", str(FAILING), "--out", str(out)]
     )
-    return {"out": out, "good": good, "good_latest": good_latest, "failing_code": code}
+    return {"out": out, "good": good, "good_latest": good_latest, "failing_code": code, "fixtures": fixtures}
 
 
 def test_good_refresh_writes_the_run_folder(reports: dict) -> None:
@@ -243,10 +244,26 @@ def test_a_successful_refresh_prints_no_kernel_noise(tmp_path: Path) -> None:
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, "-m", "egovanalysis.cli", "refresh", "--no-build", "--no-progress", "--jobs", "2",
-         "--notebooks-dir", str(GOOD), "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "egovanalysis.cli",
+            "refresh",
+            "--no-build",
+            "--no-progress",
+            "--keep-notebooks",
+            "--jobs",
+            "2",
+            "--notebooks-dir",
+            str(GOOD),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "KeyboardInterrupt" not in done.stderr and "[IPKernelApp]" not in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Warning" not in done.stderr, done.stderr
@@ -259,3 +276,8 @@ def test_html_copies_load_nothing_from_the_network(reports: dict) -> None:
         text = page.read_text(encoding="utf-8")
         assert not re.findall(r'(?:src|href)="https?://', text), page.name
         assert "<img" in text or "image/png" in text or "data:image/png" in text, page.name
+
+
+def test_fixture_notebooks_are_never_rewritten(reports: dict) -> None:
+    # Runs with --keep-notebooks or parameters never store outputs back into the fixtures.
+    assert {path: path.read_bytes() for path in NOTEBOOKS.rglob("*.ipynb")} == reports["fixtures"]
