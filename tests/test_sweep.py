@@ -103,6 +103,16 @@ def test_each_for_an_undeclared_parameter(capsys: pytest.CaptureFixture[str], tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_province_all_is_every_province_id() -> None:
+    from egovanalysis import data
+
+    loader = getattr(data, "load_provinces", None)
+    assert loader is not None, "the provinces table (issue: provinces) is part of the data"
+    table = loader()
+    ids = table["province_id"] if "province_id" in table.columns else table.index.to_series()
+    assert resolve_all("province") == sorted(ids.astype(str).unique())
+
+
 def test_province_all_without_a_provinces_table_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from egovanalysis import data
 

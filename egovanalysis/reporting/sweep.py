@@ -118,7 +118,8 @@ def _all_provinces() -> list[str]:
         table = loader()
     except OSError as error:
         raise ParameterError(f"--each province=ALL: cannot read the provinces table: {error}") from error
-    return sorted(table["province_id"].dropna().astype(str).unique())
+    ids = table["province_id"] if "province_id" in table.columns else table.index.to_series()
+    return sorted(ids.dropna().astype(str).unique())
 
 
 #: The one place where ``ALL`` is defined, per parameter name.
