@@ -364,6 +364,10 @@ def test_failing_run_in_a_sweep(out: Path, processed: dict[str, str]) -> None:
 # ---- Ctrl-C ----------------------------------------------------------------------------------------------
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(path: Path, process: subprocess.Popen[str], deadline_s: float = 600) -> None:
     """Wait until ``path`` appears (the event); the deadline only turns a hang into a failure."""
     deadline = time.monotonic() + deadline_s
@@ -407,6 +411,9 @@ def test_ctrl_c_stops_promptly_and_shuts_every_kernel_down(
         text=True,
         stdin=subprocess.DEVNULL,
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        # As in a terminal: a shell that runs the test suite in the background ignores SIGINT, and a child
+        # inherits that (Python then installs no Ctrl-C handler at all). The refresh gets the default.
+        preexec_fn=_default_sigint,
     )
     try:
         _wait_for(markers / "started-1", process)
@@ -490,10 +497,14 @@ def _poison(raw: Path, columns_allowed: set[str]) -> int:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
-        meta = path.with_name(path.name + ".meta.yml")
-        if meta.exists():  # the copy's data changed on purpose: drop a checksum that would now be stale
-            text = meta.read_text(encoding="utf-8")
-            meta.write_text(re.sub(r"(?m)^(\s*md5:).*$", r"\1 ''", text), encoding="utf-8")
+        # The copy's data changed on purpose: record its new checksum, as the build's message says to.
+        digest = hashlib.md5(path.read_bytes()).hexdigest()  # noqa: S324 - the project's file checksum
+        for meta in (path.with_suffix(".meta.yml"), path.with_name(path.name + ".meta.yml")):
+            if meta.exists():
+                text = meta.read_text(encoding="utf-8")
+                meta.write_text(
+                    re.sub(r'(?m)^(\s*md5:\s*)"?[0-9a-f]*"?', rf'\g<1>"{digest}"', text), encoding="utf-8"
+                )
     return poisoned
 
 
