@@ -49,6 +49,7 @@ bench: setup ## run the benchmarks (parser, extraction, data build, refresh, swe
 	$(BIN)/python benchmarks/bench_parser.py
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_refresh.py
+	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
 

@@ -1,7 +1,9 @@
 """Command-line interface: ``egovanalysis build | parse | extract | refresh``.
 
-Exit codes: 0 success; 1 bad input data or a failed run (the message says where and how to fix it);
-2 bad command-line usage (argparse).
+Exit codes: 0 success; 1 bad input data, a failed run or an unusable destination (the message says where
+and how to fix it); 2 bad command-line usage (argparse, an unknown notebook, a bad parameter); 130
+interrupted (Ctrl-C). No traceback reaches the user: :func:`main` turns every
+:class:`~egovanalysis.errors.EgovError` and ``OSError`` into a message.
 """
 
 from __future__ import annotations
@@ -134,19 +136,27 @@ def _print_extracted(file: str, lang: str, figures: pd.DataFrame, rows: pd.DataF
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
+    from egovanalysis.errors import ParameterError
     from egovanalysis.reporting.params import parse_cli_value
     from egovanalysis.reporting.refresh import refresh_command
 
     if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
+        print("refresh: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        cli_params = [(name, parse_cli_value(value, name)) for name, value in args.parameter or []]
+    except ParameterError as error:
+        print(f"refresh: invalid parameters, nothing was run:\n{error}", file=sys.stderr)
         return 2
     return refresh_command(
         Path(args.notebooks_dir),
         Path(args.out),
         only=args.only or [],
         params_file=Path(args.params) if args.params else None,
-        cli_params=[(name, parse_cli_value(value)) for name, value in args.parameter or []],
+        cli_params=cli_params,
+        each=args.each,
         jobs=args.jobs,
+        scheduler=args.scheduler,
         build=args.build,
         timeout=args.timeout,
         progress=not args.no_progress,
@@ -220,6 +230,18 @@ def make_parser() -> argparse.ArgumentParser:
         help="set a parameter (VALUE read as YAML) in every selected notebook declaring it; repeatable",
     )
     refresh.add_argument(
+        "--each",
+        metavar="NAME=V1,V2,...",
+        help="a sweep: run each selected notebook declaring NAME once per value; NAME=ALL takes every value "
+        "in the data (country: every ISO3 code of the EGDI panel; province: every province id)",
+    )
+    refresh.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing dask.distributed cluster (e.g. tcp://127.0.0.1:8786) instead of the "
+        "local pool",
+    )
+    refresh.add_argument(
         "--out",
         default=str(config.REPORTS_DIR),
         metavar="DIR",
@@ -280,9 +302,25 @@ def _add_extract_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``egovanalysis`` console script."""
+    """Entry point of the ``egovanalysis`` console script: the command's exit code, never a traceback."""
+    from egovanalysis.errors import EgovError, UsageError
+
     args = make_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print(f"{args.command}: interrupted", file=sys.stderr)
+        return 130
+    except UsageError as error:
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return 2
+    except EgovError as error:
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"{args.command}: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -82,7 +82,12 @@ class ForecastError(EgovError, ValueError):
     """A series cannot be forecast as asked; the message says why and what to do."""
 
 
-class ParameterError(EgovError, ValueError):
+class UsageError(EgovError, ValueError):
+    """The command was asked for something it cannot do as asked (an unknown notebook, a bad option value);
+    the command line exits 2 for it, as for any usage error."""
+
+
+class ParameterError(UsageError):
     """A notebook parameter is unknown, ill-typed, or declared in a way that cannot be checked."""
 
 

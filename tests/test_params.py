@@ -205,3 +205,54 @@ def test_cli_params_apply_to_declaring_notebooks() -> None:
     assert runs == {"a": [{"horizon": 6}, {"x": 1, "horizon": 6}], "b": [{}]}
     with pytest.raises(ParameterError, match="no selected notebook declares a parameter 'nope'"):
         apply_cli_params({}, declared, [("nope", 1)])
+
+
+# ---- the one safe loader for every parameter source ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x [1, 2]\nb: *x\n", r"line 1: YAML anchors and aliases"),
+        ("a: !!python/object/apply:os.system [ls]\n", r"line 1: the YAML tag .*python/object/apply"),
+        ("a: !!binary aGk=\n", r"the YAML tag 'tag:yaml.org,2002:binary' is not accepted"),
+        ("a: " + "[" * 25 + "1" + "]" * 25 + "\n", r"nested deeper than 20"),
+        ("a: [" + ", ".join("1" for _ in range(10_001)) + "]\n", r"more than 10,000 values"),
+        ("a: 2021-02-30\n", r"line 1: '2021-02-30' is not a real calendar date"),
+        ("a: [1, 2\n", r"not valid YAML"),
+    ],
+)
+def test_unsafe_or_broken_yaml_is_refused(text: str, message: str) -> None:
+    from egovanalysis.reporting.params import load_yaml_safely
+
+    with pytest.raises(ParameterError, match=message):
+        load_yaml_safely(text, "params.yml")
+
+
+def test_safe_loader_keeps_plain_values() -> None:
+    from egovanalysis.reporting.params import load_yaml_safely
+
+    loaded = load_yaml_safely("a: !!str 007\nb: 2021-03-31\nc: [1, 2.5, true, null]\n", "x")
+    assert loaded == {"a": "007", "b": "2021-03-31", "c": [1, 2.5, True, None]}
+
+
+def test_cli_value_size_and_dates() -> None:
+    with pytest.raises(ParameterError, match=r"-p title: 64,001 bytes is more than the 64,000"):
+        parse_cli_value("x" * 64_001, "title")
+    with pytest.raises(ParameterError, match=r"-p cutoff: line 1: '2021-02-30' is not a real calendar date"):
+        parse_cli_value("2021-02-30", "cutoff")
+    assert parse_cli_value("2021-03-31", "cutoff") == "2021-03-31"
+
+
+def test_iso_date_parameters() -> None:
+    declared = parse_parameters_source(
+        'cutoff: "Optional[ISODate]" = None\nsince: ISODate = "2019-01-01"', where="notebook 'n'"
+    )
+    assert str(declared["since"].type) == "ISODate (a real date, YYYY-MM-DD)"
+    assert validate_parameters("n", declared, {"cutoff": "2021-03-31", "since": dt.date(2020, 1, 2)}) == {
+        "cutoff": "2021-03-31",
+        "since": "2020-01-02",
+    }
+    for bad in ("soon", "2021-3-31", "2021-02-30", 20210331):
+        with pytest.raises(ParameterError, match=r"parameter 'cutoff' must be ISODate"):
+            validate_parameters("n", declared, {"cutoff": bad})

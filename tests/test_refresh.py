@@ -24,7 +24,7 @@ FAILING = NOTEBOOKS / "failing"
 
 
 def _refresh(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = cli.main(["refresh", "--no-build", "--no-progress", "--jobs", "2", *args])
+    code = cli.main(["refresh", "--no-build", "--no-progress", "--keep-notebooks", "--jobs", "2", *args])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -37,6 +37,7 @@ def _runs(out: Path) -> list[Path]:
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A good refresh (two parameter sets) then a failing one, in the same output folder."""
     out = tmp_path_factory.mktemp("reports")
+    fixtures = {path: path.read_bytes() for path in NOTEBOOKS.rglob("*.ipynb")}
     params = tmp_path_factory.mktemp("params") / "params.yml"
     params.write_text(
         "tiny:\n  - {years: [2020, 2021], scale: 2}\n  - {title: Second run, scope: national}\n",
@@ -45,10 +46,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     good = refresh(GOOD, out, params_file=params, jobs=2, build=False, progress=False, log=lambda _: None)
     good_latest = os.readlink(out / "latest")
     code = cli.main(
-        ["refresh", "--no-build", "--no-progress", "--jobs", "2"]
+        ["refresh", "--no-build", "--no-progress", "--keep-notebooks", "--jobs", "2"]
         + ["--notebooks-dir", str(FAILING), "--out", str(out)]
     )
-    return {"out": out, "good": good, "good_latest": good_latest, "failing_code": code}
+    return {"out": out, "good": good, "good_latest": good_latest, "failing_code": code, "fixtures": fixtures}
 
 
 def test_good_refresh_writes_the_run_folder(reports: dict) -> None:
@@ -124,7 +125,7 @@ def test_failure_messages_name_the_notebook_and_the_error(
     # A refresh of the failing notebooks alone, to capture its messages (the kernels are quick to fail).
     code, text = _refresh(capsys, "--notebooks-dir", str(FAILING), "--out", str(tmp_path), "--only", "raises")
     assert code == 1
-    assert "FAILED notebook 'raises'" in text
+    assert "FAILED run 'raises'" in text
     assert "ValueError: boom from the raises fixture (n=1)" in text
     assert "latest still points at nothing" in text
     assert not (tmp_path / "latest").exists()
@@ -143,7 +144,7 @@ def test_unknown_parameter_in_params_file(
     params = tmp_path / "params.yml"
     params.write_text("tiny:\n  scael: 2\n", encoding="utf-8")
     code, text = _refresh(capsys, "--notebooks-dir", str(GOOD), "--out", str(out), "--params", str(params))
-    assert code == 1
+    assert code == 2  # a bad request is a usage error
     assert "notebook 'tiny': unknown parameter 'scael'" in text
     assert "nothing was run" in text
     _assert_nothing_ran(out, before, reports["good_latest"])
@@ -157,7 +158,7 @@ def test_bad_parameter_type_in_params_file(
     params = tmp_path / "params.yml"
     params.write_text("tiny:\n  - {}\n  - {years: '2020, 2021'}\n", encoding="utf-8")
     code, text = _refresh(capsys, "--notebooks-dir", str(GOOD), "--out", str(out), "--params", str(params))
-    assert code == 1
+    assert code == 2
     assert "notebook 'tiny': parameter 'years' must be list[int], got str" in text
     assert "parameter set 2 of 2" in text
     _assert_nothing_ran(out, before, reports["good_latest"])
@@ -167,11 +168,11 @@ def test_bad_cli_parameter_and_unknown_only(reports: dict, capsys: pytest.Captur
     out: Path = reports["out"]
     before = _runs(out)
     code, text = _refresh(capsys, "--notebooks-dir", str(GOOD), "--out", str(out), "-p", "scale", "big")
-    assert code == 1 and "notebook 'tiny': parameter 'scale' must be float, got str 'big'" in text
+    assert code == 2 and "notebook 'tiny': parameter 'scale' must be float, got str 'big'" in text
     code, text = _refresh(capsys, "--notebooks-dir", str(GOOD), "--out", str(out), "-p", "nope", "1")
-    assert code == 1 and "no selected notebook declares a parameter 'nope'" in text
+    assert code == 2 and "no selected notebook declares a parameter 'nope'" in text
     code, text = _refresh(capsys, "--notebooks-dir", str(GOOD), "--out", str(out), "--only", "tinny")
-    assert code == 1 and "unknown notebook 'tinny'" in text
+    assert code == 2 and "unknown notebook 'tinny'" in text
     _assert_nothing_ran(out, before, reports["good_latest"])
 
 
@@ -208,6 +209,66 @@ def test_switch_latest_is_a_relative_symlink(tmp_path: Path) -> None:
         switch_latest(tmp_path, tmp_path / "c")
 
 
+def _printed_pid(path: Path) -> int:
+    notebook = nbformat.read(path, as_version=4)
+    text = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    return int(next(line for line in text.splitlines() if line.startswith("pid:")).split()[1])
+
+
+def test_every_run_gets_its_own_kernel(reports: dict) -> None:
+    run = reports["good"].run_dir
+    first, second = _printed_pid(run / "tiny--1.ipynb"), _printed_pid(run / "tiny--2.ipynb")
+    assert first != second
+    # ... and every kernel was shut down at the end.
+    for pid in (first, second):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_warm_up_imports_what_the_notebooks_import() -> None:
+    from egovanalysis.reporting.kernels import notebook_imports
+
+    modules = notebook_imports([GOOD / "tiny.ipynb"])
+    assert {"pandas", "seaborn", "matplotlib.pyplot", "egovanalysis.reporting.style"} <= set(modules)
+    assert "statsmodels.api" not in modules  # only what this notebook uses
+
+
+def test_executed_notebooks_start_counting_at_one(reports: dict) -> None:
+    # The warm-up ran silently: the notebook's first code cell is In [1], as in a fresh kernel.
+    executed = nbformat.read(reports["good"].run_dir / "tiny--1.ipynb", as_version=4)
+    counts = [cell.execution_count for cell in executed.cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def test_a_successful_refresh_prints_no_kernel_noise(tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "egovanalysis.cli",
+            "refresh",
+            "--no-build",
+            "--no-progress",
+            "--keep-notebooks",
+            "--jobs",
+            "2",
+            "--notebooks-dir",
+            str(GOOD),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "KeyboardInterrupt" not in done.stderr and "[IPKernelApp]" not in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Warning" not in done.stderr, done.stderr
+
+
 def test_html_copies_load_nothing_from_the_network(reports: dict) -> None:
     import re
 
@@ -215,3 +276,8 @@ def test_html_copies_load_nothing_from_the_network(reports: dict) -> None:
         text = page.read_text(encoding="utf-8")
         assert not re.findall(r'(?:src|href)="https?://', text), page.name
         assert "<img" in text or "image/png" in text or "data:image/png" in text, page.name
+
+
+def test_fixture_notebooks_are_never_rewritten(reports: dict) -> None:
+    # Runs with --keep-notebooks or parameters never store outputs back into the fixtures.
+    assert {path: path.read_bytes() for path in NOTEBOOKS.rglob("*.ipynb")} == reports["fixtures"]

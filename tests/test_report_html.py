@@ -2,9 +2,12 @@
 
 Chromium is required (Debian: ``apt-get install -y --no-install-recommends chromium``); the test fails,
 it does not skip, when it is missing. The report folder is served on a localhost port; a harness page
-(written in the test's temporary folder, not in the product) loads ``index.html`` in a same-origin iframe,
-waits for its images, checks every link and resource, and writes the findings into its own DOM, which
-``--dump-dom`` prints.
+(written in the test's temporary folder, not in the product) loads ``index.html`` in a same-origin iframe.
+Everything waits for events, never for time: the iframe's ``load`` event fires once its images have
+loaded; its handler checks the images, every link (synchronous HEAD requests) and resource, and, on a
+sweep's index, clicks a column header and types into the filter, all synchronously, and writes the
+findings into the harness's DOM before the harness's own ``load`` event, after which ``--dump-dom``
+prints the DOM. No virtual-time budget: a loaded machine only makes it slower.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def sweep_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``reports/``: a sweep of the tiny fixture over three titles."""
+    root = tmp_path_factory.mktemp("sweep-site")
+    result = refresh(GOOD, root / "reports", each="scale=3,1,2", jobs=2, build=False, progress=False,
+                     log=lambda _: None)  # fmt: skip
+    assert result.ok, [outcome.error for outcome in result.outcomes]
+    return root
+
+
+@pytest.fixture(scope="module")
 def index(site: Path) -> Path:
     return site / "reports" / "latest" / "index.html"
 
@@ -57,13 +70,12 @@ def chromium() -> str:
     pytest.fail(INSTALL_HINT)
 
 
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
+def _serve(folder: Path) -> Iterator[str]:
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -71,6 +83,16 @@ def server(site: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def sweep_server(sweep_site: Path) -> Iterator[str]:
+    yield from _serve(sweep_site)
 
 
 def _run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -88,7 +110,7 @@ def _run_chromium(chromium: str, profile: Path, *args: str) -> subprocess.Comple
         "--window-size=1400,1000",
         *args,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
 HARNESS = """<!DOCTYPE html>
@@ -98,18 +120,36 @@ HARNESS = """<!DOCTYPE html>
 <pre id="result">pending</pre>
 <script>
 const frame = document.getElementById("report");
-frame.addEventListener("load", async () => {
+frame.addEventListener("load", () => {
+  // Runs before the harness's own load event, so --dump-dom prints its result.
   const doc = frame.contentDocument;
+  const head = (href) => {
+    const request = new XMLHttpRequest();
+    request.open("HEAD", new URL(href, doc.baseURI), false);
+    try { request.send(); return request.status; } catch (error) { return String(error); }
+  };
   const images = Array.from(doc.images);
-  await Promise.all(images.map((img) => img.complete ? null :
-    new Promise((done) => { img.addEventListener("load", done); img.addEventListener("error", done); })));
-  const hrefs = Array.from(doc.querySelectorAll("a[href]")).map((a) => a.getAttribute("href"));
-  const links = await Promise.all(hrefs.map(async (href) => {
-    try { return [href, (await fetch(new URL(href, doc.baseURI), {method: "HEAD"})).status]; }
-    catch (error) { return [href, String(error)]; }
-  }));
+  const links = Array.from(doc.querySelectorAll("a[href]")).map((a) => [a.getAttribute("href"),
+                                                                         head(a.getAttribute("href"))]);
   const resources = frame.contentWindow.performance.getEntriesByType("resource")
     .map((entry) => [entry.name, entry.responseStatus]);
+  let sweep = null;
+  const table = doc.querySelector("table.runs");
+  if (table) {
+    const column = (index) => Array.from(table.tBodies[0].rows).filter((row) => !row.hidden)
+      .map((row) => row.cells[index].textContent.trim());
+    const headers = Array.from(table.tHead.rows[0].cells);
+    const numberColumn = headers.findIndex((cell) => cell.textContent === "Services online");
+    headers[numberColumn].click();
+    const ascending = column(0);
+    headers[numberColumn].click();
+    const descending = column(0);
+    const filter = doc.getElementById(table.dataset.filter);
+    filter.value = "2.0";
+    filter.dispatchEvent(new Event("input"));
+    sweep = {ascending: ascending, descending: descending, filtered: column(0),
+             sort: headers[numberColumn].getAttribute("aria-sort")};
+  }
   document.getElementById("result").textContent = JSON.stringify({
     title: doc.title,
     origin: frame.contentWindow.location.origin,
@@ -117,6 +157,7 @@ frame.addEventListener("load", async () => {
                                   height: img.naturalHeight, alt: img.alt})),
     links: links,
     resources: resources,
+    sweep: sweep,
   });
 });
 </script>
@@ -124,14 +165,18 @@ frame.addEventListener("load", async () => {
 """
 
 
-def test_report_renders_in_chromium(site: Path, server: str, chromium: str, tmp_path: Path) -> None:
+def _harness(site: Path, server: str, chromium: str, profile: Path) -> dict:
+    """Open the harness on ``site``'s latest index; return what it found."""
     (site / "harness.html").write_text(HARNESS, encoding="utf-8")
-    done = _run_chromium(chromium, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=10000",
-                         f"{server}/harness.html")  # fmt: skip
+    done = _run_chromium(chromium, profile, "--dump-dom", f"{server}/harness.html")
     match = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
     assert match, f"no harness result (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert match.group(1) != "pending", "the report did not finish loading"
-    found = json.loads(html.unescape(match.group(1)))
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_report_renders_in_chromium(site: Path, server: str, chromium: str, tmp_path: Path) -> None:
+    found = _harness(site, server, chromium, tmp_path / "profile")
     run = (site / "reports" / "latest").resolve().name
     assert found["title"] == f"egovanalysis report {run}"
     assert found["images"], "the report shows no chart thumbnails"
@@ -144,6 +189,22 @@ def test_report_renders_in_chromium(site: Path, server: str, chromium: str, tmp_
     for url, status in found["resources"]:
         assert url.startswith(found["origin"] + "/"), f"external resource {url}"
         assert status in (0, 200), f"resource {url} answered {status}"
+
+
+def test_sweep_index_sorts_and_filters_in_chromium(
+    sweep_site: Path, sweep_server: str, chromium: str, tmp_path: Path
+) -> None:
+    found = _harness(sweep_site, sweep_server, chromium, tmp_path / "profile")
+    sweep = found["sweep"]
+    assert sweep is not None, "the sweep's index has no runs table"
+    # 'Services online' is 100 x scale x years: sorted numerically by the page's own script.
+    assert sweep["ascending"] == ["1.0", "2.0", "3.0"]
+    assert sweep["descending"] == ["3.0", "2.0", "1.0"]
+    assert sweep["sort"] == "descending"
+    assert sweep["filtered"] == ["2.0"]
+    for href, status in found["links"]:
+        assert status == 200, f"broken link {href}: {status}"
+    assert {href for href, _ in found["links"]} >= {"tiny--scale%3D1.0.html", "tiny--scale%3D3.0.ipynb"}
 
 
 def test_report_screenshot(index: Path, chromium: str, tmp_path: Path) -> None:
@@ -214,3 +275,26 @@ def test_index_is_valid_self_contained_html(index: Path) -> None:
             assert (index.parent / value).exists(), f"<{tag} {attribute}={value!r}> points nowhere"
         if tag == "img":
             assert attrs.get("alt")
+
+
+def test_data_in_markdown_is_escaped_and_pages_run_no_script(tmp_path: Path) -> None:
+    import nbformat
+
+    from egovanalysis.reporting.escaping import escape_markdown
+    from egovanalysis.reporting.html import notebook_to_html
+
+    payload = "<script>document.title='x'</script> <img src=x onerror=alert(1)> [a](javascript:alert(1)) *b*"
+    assert "<" not in escape_markdown(payload) and "\\[a\\]" in escape_markdown(payload)
+    assert escape_markdown("Viet Nam's rank: 71 (of 193), 63.5 %") == "Viet Nam's rank: 71 (of 193), 63.5 %"
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": payload, "text/plain": "p"}),
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": f"<table><tr><td>{payload}</td></tr></table>"}
+        ),
+    ]
+    notebook.cells = [cell]
+    page = notebook_to_html(notebook, tmp_path / "page.html", title="t")
+    assert "<script>document" not in page and "onerror" not in page and "href=\"javascript" not in page
+    assert "<table>" in page and "Content-Security-Policy" in page and "default-src 'none'" in page

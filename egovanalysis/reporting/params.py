@@ -15,8 +15,17 @@ assignment, optionally annotated::
     thresholds: dict[str, float] = {"low": 0.25}
 
 Supported annotations: ``int``, ``float``, ``str``, ``bool``, ``list``/``list[T]``, ``dict``/``dict[K, V]``,
-``tuple``, ``Any``, ``X | None`` / ``Optional[X]`` and unions of these. A ``bool`` is not accepted as an
-``int``. YAML dates given for a ``str`` parameter are converted to ISO text.
+``tuple``, ``Any``, ``ISODate``, ``X | None`` / ``Optional[X]`` and unions of these. A ``bool`` is not
+accepted as an ``int``. ``ISODate`` is text holding a real calendar date ``YYYY-MM-DD``; a parameters cell
+declares it without importing anything by quoting the annotation (``cutoff: "Optional[ISODate]" = None``),
+or imports :data:`ISODate` from this module.
+
+**Reading values safely.** Every parameter source (a params file, a ``-p`` value, a ``--each`` list) is
+read by one YAML loader, :func:`load_yaml_safely`: ``yaml.safe_load`` semantics (no Python objects), plus
+bounds that keep a hostile input small: a size limit, no anchors or aliases (an "alias bomb" of a few
+hundred bytes expands to gigabytes), no explicit tags other than the standard scalar ones, a nesting depth
+and a node count limit. Anything that looks like a date (YAML's timestamp form) must be a real calendar
+date and is kept as the text typed: ``2021-02-30`` is an error naming the parameter, not a crash.
 
 A params file (YAML) maps a notebook's stem to a mapping of parameters (one run) or a list of mappings
 (one run per mapping)::
@@ -32,10 +41,11 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NewType
 
 import nbformat
 import yaml
@@ -43,20 +53,136 @@ import yaml
 from egovanalysis.errors import ParameterError
 
 __all__ = [
+    "ISODate",
+    "MAX_PARAMS_FILE_BYTES",
+    "MAX_VALUE_BYTES",
     "NO_DEFAULT",
     "Parameter",
     "ParameterError",
     "TypeSpec",
     "apply_cli_params",
     "find_parameters_cell",
+    "is_iso_date",
     "load_params_file",
+    "load_yaml_safely",
     "parse_cli_value",
     "parse_parameters_source",
     "read_parameters",
     "validate_parameters",
 ]
 
+#: Text holding a real calendar date, ``YYYY-MM-DD``; annotate a parameter with it to have refresh check it.
+ISODate = NewType("ISODate", str)
 
+#: Largest params file read (bytes). Parameters are a few lines; this bounds memory with room to spare.
+MAX_PARAMS_FILE_BYTES = 1_000_000
+#: Largest single ``-p`` or ``--each`` value (bytes).
+MAX_VALUE_BYTES = 64_000
+#: Deepest nesting of lists and mappings accepted in a parameter source.
+MAX_DEPTH = 20
+#: Most YAML nodes (scalars, lists, mappings) accepted in one parameter source. With the size limit and no
+#: aliases, this keeps the loaded objects far below 100 MB.
+MAX_NODES = 10_000
+#: Explicit YAML tags a parameter source may carry (``!!str 007``); any other (``!!python/object``) is
+#: refused.
+_ALLOWED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_iso_date(value: Any) -> bool:
+    """Whether ``value`` is text ``YYYY-MM-DD`` naming a real calendar date (``2021-02-30`` is not)."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+class _BadDate(yaml.constructor.ConstructorError):
+    """A scalar in YAML's timestamp form that is not a real date or time."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """``SafeLoader`` that keeps timestamps as the text typed, after checking they are real dates."""
+
+
+def _construct_checked_timestamp(loader: _ParamsLoader, node: yaml.ScalarNode) -> str:
+    text = str(loader.construct_scalar(node))
+    try:
+        yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as error:
+        raise _BadDate(
+            None, None, f"{text!r} is not a real calendar date or time ({error})", node.start_mark
+        ) from error
+    return text
+
+
+_ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_checked_timestamp)
+
+
+def _check_yaml_events(text: str, where: str) -> None:
+    """Refuse anchors, aliases, non-standard tags, deep nesting and too many nodes, before building objects.
+
+    ``yaml.parse`` streams events without composing a tree, so this costs memory proportional to the
+    nesting depth only.
+    """
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ParameterError(
+                f"{where}: line {line}: YAML anchors and aliases (&name, *name) are not accepted in "
+                "parameters; write each value out"
+            )
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        implied = implicit is True or (isinstance(implicit, tuple) and any(implicit))
+        explicit = tag is not None and not implied
+        if explicit and tag not in _ALLOWED_TAGS and tag != "!":
+            raise ParameterError(
+                f"{where}: line {line}: the YAML tag {tag!r} is not accepted in parameters "
+                "(only plain values, lists and mappings)"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParameterError(
+                    f"{where}: line {line}: lists and mappings nested deeper than {MAX_DEPTH}"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise ParameterError(
+                    f"{where}: more than {MAX_NODES:,} values; parameters are never that many"
+                )
+
+
+def load_yaml_safely(text: str, where: str, max_bytes: int = MAX_PARAMS_FILE_BYTES) -> Any:
+    """Read one parameter source (YAML text) with bounded size, no aliases, checked dates.
+
+    Raises :class:`ParameterError` starting with ``where`` for an input too large, an anchor or alias, a
+    tag other than the standard ones, deep nesting, too many values, a date that does not exist, or YAML
+    that does not parse (with its line).
+    """
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        raise ParameterError(
+            f"{where}: {size:,} bytes is more than the {max_bytes:,} accepted for parameters"
+        )
+    try:
+        _check_yaml_events(text, where)
+        return yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 - a SafeLoader subclass
+    except _BadDate as error:
+        line = f"line {error.problem_mark.line + 1}: " if error.problem_mark is not None else ""
+        raise ParameterError(f"{where}: {line}{error.problem}") from error
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{where}: not valid YAML: {error}") from error
 
 
 class _NoDefault:
@@ -91,6 +217,8 @@ class TypeSpec:
             return "None"
         if self.kind == "any":
             return "Any"
+        if self.kind == "date":
+            return "ISODate (a real date, YYYY-MM-DD)"
         if self.args:
             return f"{self.kind}[{', '.join(str(arg) for arg in self.args)}]"
         return self.kind
@@ -102,14 +230,20 @@ class TypeSpec:
             return True
         if kind == "none":
             return value is None
-        if kind == "union":
-            return any(arg.accepts(value) for arg in self.args)
+        if kind in ("union", "date"):
+            return self._accepts_special(value)
         if kind in _SCALARS:
             if isinstance(value, bool) and kind != "bool":
                 return False
             if kind == "str" and isinstance(value, dt.date):
                 return True  # converted to ISO text by coerce()
             return isinstance(value, _SCALARS[kind])
+        if kind in _CONTAINERS:
+            return self._accepts_container(value)
+        return False
+
+    def _accepts_container(self, value: Any) -> bool:
+        kind = self.kind
         if kind == "list":
             if not isinstance(value, list | tuple):
                 return False
@@ -124,14 +258,17 @@ class TypeSpec:
             if len(self.args) != len(value):
                 return False
             return all(a.accepts(v) for a, v in zip(self.args, value, strict=True))
-        if kind == "dict":
-            if not isinstance(value, dict):
-                return False
-            if not self.args:
-                return True
-            key_type, value_type = self.args
-            return all(key_type.accepts(k) and value_type.accepts(v) for k, v in value.items())
-        return False
+        if not isinstance(value, dict):
+            return False
+        if not self.args:
+            return True
+        key_type, value_type = self.args
+        return all(key_type.accepts(k) and value_type.accepts(v) for k, v in value.items())
+
+    def _accepts_special(self, value: Any) -> bool:
+        if self.kind == "union":
+            return any(arg.accepts(value) for arg in self.args)
+        return is_iso_date(value.isoformat() if type(value) is dt.date else value)
 
     def coerce(self, value: Any) -> Any:
         """Convert an accepted value to the declared type (int -> float, date -> ISO text, list -> tuple)."""
@@ -143,7 +280,7 @@ class TypeSpec:
             return value
         if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
-        if kind == "str" and isinstance(value, dt.date):
+        if kind in ("str", "date") and isinstance(value, dt.date):
             return value.isoformat()
         if kind == "list" and isinstance(value, list | tuple):
             return [self.args[0].coerce(item) for item in value] if self.args else list(value)
@@ -182,7 +319,7 @@ def _spec_from_annotation(node: ast.expr, where: str) -> TypeSpec:
     def fail() -> ParameterError:
         return ParameterError(
             f"{where}: unsupported annotation {ast.unparse(node)!r}; use int, float, str, bool, list[...], "
-            "dict[..., ...], tuple, Any, or 'X | None'"
+            "dict[..., ...], tuple, Any, ISODate, or 'X | None'"
         )
 
     if isinstance(node, ast.Constant) and node.value is None:
@@ -202,40 +339,51 @@ def _spec_from_annotation(node: ast.expr, where: str) -> TypeSpec:
             right.args if right.kind == "union" else (right,)
         )
         return TypeSpec("union", args)
-    name: str | None = None
-    if isinstance(node, ast.Name):
-        name = node.id
-    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "typing":
-        name = node.attr
+    name = _annotation_name(node)
     if name is not None:
         name = _TYPING_ALIASES.get(name, name)
         if name in _SCALARS or name in _CONTAINERS:
             return TypeSpec(name)
         if name == "Any":
             return _ANY
+        if name == "ISODate":
+            return TypeSpec("date")
         if name == "None":
             return TypeSpec("none")
         raise fail()
     if isinstance(node, ast.Subscript):
-        base = node.value
-        base_name = (
-            base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
-        )
-        base_name = _TYPING_ALIASES.get(base_name or "", base_name)
-        elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        args = tuple(_spec_from_annotation(element, where) for element in elements)
-        if base_name == "Optional" and len(args) == 1:
-            return TypeSpec("union", (args[0], TypeSpec("none")))
-        if base_name == "Union":
-            return TypeSpec("union", args)
-        if base_name == "list" and len(args) == 1:
-            return TypeSpec("list", args)
-        if base_name == "dict" and len(args) == 2:
-            return TypeSpec("dict", args)
-        if base_name == "tuple":
-            return TypeSpec("tuple", args)
-        raise fail()
+        return _spec_from_subscript(node, where, fail)
     raise fail()
+
+
+def _spec_from_subscript(node: ast.Subscript, where: str, fail: Any) -> TypeSpec:
+    """``list[int]``, ``dict[str, float]``, ``Optional[X]``, ``Union[...]``, ``tuple[...]``."""
+    base = node.value
+    base_name = _annotation_name(base) or (base.attr if isinstance(base, ast.Attribute) else None)
+    base_name = _TYPING_ALIASES.get(base_name or "", base_name)
+    elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    args = tuple(_spec_from_annotation(element, where) for element in elements)
+    if base_name == "Optional" and len(args) == 1:
+        return TypeSpec("union", (args[0], TypeSpec("none")))
+    if base_name == "Union":
+        return TypeSpec("union", args)
+    if base_name == "list" and len(args) == 1:
+        return TypeSpec("list", args)
+    if base_name == "dict" and len(args) == 2:
+        return TypeSpec("dict", args)
+    if base_name == "tuple":
+        return TypeSpec("tuple", args)
+    raise fail()
+
+
+def _annotation_name(node: ast.expr) -> str | None:
+    """``int`` for ``int``, ``Optional`` for ``typing.Optional``, ``ISODate`` for ``params.ISODate``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    is_attribute = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+    if is_attribute and (node.value.id == "typing" or node.attr == "ISODate"):
+        return node.attr
+    return None
 
 
 def _spec_from_default(value: Any) -> TypeSpec:
@@ -345,15 +493,23 @@ def validate_parameters(
     return converted
 
 
-def parse_cli_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` value, read as YAML: ``[1, 2]`` is a list, ``3`` an int, ``007`` stays text."""
+def parse_cli_value(text: str, name: str = "") -> Any:
+    """A ``-p NAME VALUE`` value, read as YAML: ``[1, 2]`` is a list, ``3`` an int, ``007`` stays text.
+
+    Text that is not valid YAML is kept as text. Inputs the safe loader refuses (too large, aliases,
+    tags such as ``!!python/object``, a date that does not exist) raise :class:`ParameterError` naming
+    the parameter.
+    """
+    where = f"-p {name}" if name else "-p"
     stripped = text.strip()
     if stripped[:1] == "0" and stripped[1:2].isdigit() and stripped.isdigit():
         return text  # keep leading zeros: an identifier, not a number
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+        return load_yaml_safely(text, where, max_bytes=MAX_VALUE_BYTES)
+    except ParameterError as error:
+        if isinstance(error.__cause__, yaml.YAMLError) and not isinstance(error.__cause__, _BadDate):
+            return text  # not YAML (e.g. 'Viet Nam: the story'): plain text
+        raise
 
 
 def load_params_file(path: Path, known_notebooks: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -363,12 +519,20 @@ def load_params_file(path: Path, known_notebooks: Iterable[str]) -> dict[str, li
     nothing (``name:``), once with its defaults. A notebook name not in ``known_notebooks`` is an error.
     """
     known = list(known_notebooks)
+    where = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{path}: not valid YAML: {error}") from error
+        size = Path(path).stat().st_size
+        if size > MAX_PARAMS_FILE_BYTES:
+            raise ParameterError(
+                f"{where}: {size:,} bytes is more than the {MAX_PARAMS_FILE_BYTES:,} accepted "
+                "for a params file"
+            )
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ParameterError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     except OSError as error:
-        raise ParameterError(f"{path}: cannot read the params file: {error}") from error
+        raise ParameterError(f"{where}: cannot read the params file: {error.strerror or error}") from error
+    data = load_yaml_safely(text, where)
     if data is None:
         return {}
     if not isinstance(data, dict):

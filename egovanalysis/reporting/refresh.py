@@ -1,31 +1,35 @@
-"""``egovanalysis refresh``: rebuild the data, then run every notebook with papermill into a report folder.
+"""``egovanalysis refresh``: rebuild the data, then run every notebook into a report folder.
 
-Steps:
+Steps, in this order, so that nothing is built or run for a refresh that cannot finish:
 
-1. find the notebooks (``notebooks/*.ipynb``, sorted; ``--only`` selects by stem);
-2. read every notebook's ``parameters`` cell and validate the requested parameters against it
-   (:mod:`egovanalysis.reporting.params`): an unknown name or a wrong type stops here, before anything runs;
+1. plan the runs (:mod:`egovanalysis.reporting.runs`): notebooks, parameters, ``--each`` sweeps, all
+   validated; an unknown notebook or a bad value stops here;
+2. check the destination (:func:`check_destination`): ``--out`` must be a writable folder on a real file
+   system and ``latest`` a symlink or absent;
 3. rebuild ``data/processed`` (:func:`egovanalysis.ingest.build.build`), unless told not to;
-4. run the notebooks in parallel (threads driving papermill, one kernel each, working directory = the
-   notebook's folder, kernel ``python3`` of *this* Python environment, a per-cell timeout);
-5. write into ``<out>/<UTC timestamp>/``: executed notebooks, HTML copies without code, ``figures/*.png``,
-   ``index.html`` (:mod:`egovanalysis.reporting.html`);
-6. only if every run succeeded, switch ``<out>/latest`` to the new folder (atomically), and write each
+4. expand ``--each NAME=ALL`` from the (rebuilt) data;
+5. run the notebooks (:mod:`egovanalysis.reporting.kernels`) on warm kernels, ``--jobs`` at a time on
+   threads of this process, or on a Dask cluster with ``--scheduler`` (:mod:`egovanalysis.reporting.
+   executors`); each run returns its executed notebook, HTML page, charts and headline numbers;
+6. write them into ``<out>/<UTC timestamp>/`` as they arrive, then ``index.html``
+   (:mod:`egovanalysis.reporting.html`);
+7. only if every run succeeded, switch ``<out>/latest`` to the new folder (atomically), and write each
    default-parameter run back into ``notebooks/`` (without papermill's timing metadata), so the committed
    outputs are what the current code and data produce (nbval checks that).
 
-A failed notebook is kept with its error in the run folder; ``latest`` keeps pointing at the last good run.
+A failed run is kept with its error in the run folder, every other run's report is still written, and
+``latest`` keeps pointing at the last good run. Ctrl-C stops the runs not yet started, shuts every kernel
+down, leaves ``latest`` alone and raises ``KeyboardInterrupt`` (the command line exits 130).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import errno
 import os
 import sys
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,64 +37,41 @@ from typing import Any
 import nbformat
 
 from egovanalysis import config
-from egovanalysis.errors import ParameterError, RefreshError
-from egovanalysis.reporting.params import (
-    NO_DEFAULT,
-    Parameter,
-    apply_cli_params,
-    load_params_file,
-    read_parameters,
-    validate_parameters,
-)
+from egovanalysis.errors import ParameterError, RefreshError, UsageError
+from egovanalysis.reporting.kernels import KERNEL_NAME, RunResult, RunTask
+from egovanalysis.reporting.runs import RunSpec, discover_notebooks, plan_runs, prepare_runs
+from egovanalysis.reporting.sweep import Sweep
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT",
     "KERNEL_NAME",
+    "LATEST",
     "RefreshError",
     "RefreshResult",
     "RunOutcome",
     "RunSpec",
+    "check_destination",
+    "committed_form",
     "discover_notebooks",
     "plan_runs",
     "refresh",
     "refresh_command",
-    "run_notebook",
     "switch_latest",
     "utc_stamp",
 ]
 
 #: Seconds a single cell may run before the run fails.
 DEFAULT_CELL_TIMEOUT = 600
-#: The kernel every notebook runs with; it is forced to this Python environment's interpreter.
-KERNEL_NAME = "python3"
 #: Name of the symlink to the last fully successful run.
 LATEST = "latest"
+#: File systems that hold no files of their own: a report there is a mistake, whatever the permissions.
+_PSEUDO_FILESYSTEMS = ("/proc", "/sys", "/dev")
 
 Log = Callable[[str], None]
 
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One notebook run: the notebook, the name of its outputs, and its validated parameters."""
-
-    stem: str
-    notebook: Path
-    name: str
-    parameters: dict[str, Any]
-    declared: Mapping[str, Parameter] = field(default_factory=dict)
-
-    @property
-    def effective_parameters(self) -> dict[str, Any]:
-        """Declared defaults overridden by this run's parameters (what the run used)."""
-        merged = {name: p.default for name, p in self.declared.items() if p.default is not NO_DEFAULT}
-        merged.update(self.parameters)
-        return merged
 
 
 @dataclass
@@ -116,6 +97,7 @@ class RefreshResult:
     outcomes: list[RunOutcome]
     latest: Path | None
     index: Path | None = None
+    backend: str = ""
 
     @property
     def ok(self) -> bool:
@@ -128,201 +110,62 @@ class RefreshResult:
         return [outcome for outcome in self.outcomes if not outcome.ok]
 
 
-def discover_notebooks(notebooks_dir: Path = config.NOTEBOOKS_DIR) -> dict[str, Path]:
-    """``{stem: path}`` of ``notebooks_dir/*.ipynb``, sorted by name (checkpoints ignored)."""
-    paths = sorted(path for path in Path(notebooks_dir).glob("*.ipynb") if path.is_file())
-    return {path.stem: path.resolve() for path in paths}
-
-
-def plan_runs(
-    notebooks_dir: Path = config.NOTEBOOKS_DIR,
-    only: Sequence[str] = (),
-    params_file: Path | None = None,
-    cli_params: Sequence[tuple[str, Any]] = (),
-) -> list[RunSpec]:
-    """Select the notebooks and validate every requested parameter set; run nothing.
-
-    Raises :class:`RefreshError` for a missing notebook folder or an unknown ``only`` name, and
-    :class:`~egovanalysis.reporting.params.ParameterError` (naming notebook and parameter) for bad parameters.
-    """
-    found = discover_notebooks(notebooks_dir)
-    if not found:
-        raise RefreshError(f"no notebooks in {notebooks_dir} (expected *.ipynb)")
-    selected = [name.removesuffix(".ipynb") for name in only]
-    unknown = [name for name in selected if name not in found]
-    if unknown:
-        raise RefreshError(
-            f"--only: unknown notebook {', '.join(repr(n) for n in unknown)} "
-            f"(notebooks in {notebooks_dir}: {', '.join(found)})"
-        )
-    stems = [stem for stem in found if not selected or stem in selected]
-    declared: dict[str, dict[str, Parameter]] = {}
-    problems: list[str] = []
-    for stem in stems:
-        try:
-            declared[stem] = read_parameters(found[stem])
-        except ParameterError as error:
-            problems.append(str(error))
-        except (OSError, nbformat.ValidationError, ValueError) as error:
-            problems.append(f"notebook {stem!r}: cannot read {found[stem]}: {error}")
-    if problems:
-        raise ParameterError("\n".join(problems))
-    from_file = load_params_file(Path(params_file), found) if params_file is not None else {}
-    from_file = {stem: runs for stem, runs in from_file.items() if stem in stems}
-    runs = apply_cli_params(from_file, declared, cli_params)
-    specs: list[RunSpec] = []
-    for stem in stems:
-        sets = runs[stem]
-        for number, values in enumerate(sets, start=1):
-            try:
-                checked = validate_parameters(stem, declared[stem], values)
-            except ParameterError as error:
-                where = f" (parameter set {number} of {len(sets)})" if len(sets) > 1 else ""
-                problems.append(f"{error}{where}")
-                continue
-            name = stem if len(sets) == 1 else f"{stem}--{number}"
-            specs.append(RunSpec(stem, found[stem], name, checked, declared[stem]))
-    if problems:
-        raise ParameterError("\n".join(problems))
-    return specs
-
-
-@functools.cache
-def _kernel_manager_class() -> type:
-    """An ``AsyncKernelManager`` that runs ``python3`` with this interpreter and inline charts.
-
-    jupyter_client would pick the first ``python3`` kernelspec on its path (possibly a user-level one
-    pointing at another Python); this one always launches ``sys.executable -m ipykernel_launcher``.
-    ``MPLBACKEND`` is set to the inline backend so charts become PNG outputs even when the caller's
-    environment sets another backend (the test suite sets ``Agg``).
-    """
-    import zmq
-    from jupyter_client import AsyncKernelManager
-    from jupyter_client.kernelspec import KernelSpec
-
-    class EnvironmentKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            if zmq.has("curve"):  # encrypt kernel traffic (ipykernel warns about plain TCP otherwise)
-                self.transport_encryption = "auto"
-
-        @property
-        def kernel_spec(self) -> KernelSpec | None:
-            if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
-                spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
-                spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-                self._kernel_spec = spec
-            return super().kernel_spec
-
-        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            env = dict(kw.get("env") or os.environ)
-            env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-            env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-            kw["env"] = env
-            return await super()._async_pre_start_kernel(**kw)
-
-    return EnvironmentKernelManager
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
-    return lines[-1] if lines else type(text).__name__
-
-
-def _record_kernel_death(output: Path, ename: str, evalue: str) -> None:
-    """Add an error output to the cell that was running when the run stopped (dead kernel, timeout)."""
-    try:
-        notebook = nbformat.read(output, as_version=4)
-    except (OSError, ValueError):
-        return
-    target = None
-    for cell in notebook.cells:
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if cell.get("cell_type") == "code" and status in ("running", "failed"):
-            target = cell
-            break
-    if target is None:
-        executed = [c for c in notebook.cells if c.get("cell_type") == "code" and c.get("execution_count")]
-        code = [c for c in notebook.cells if c.get("cell_type") == "code"]
-        later = [c for c in code if not c.get("execution_count")]
-        target = later[0] if later else (executed[-1] if executed else None)
-    if target is None:
-        return
-    target.setdefault("outputs", []).append(
-        nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
-    )
-    target.setdefault("metadata", {}).setdefault("papermill", {})["exception"] = True
-    nbformat.write(notebook, output)
-
-
-def run_notebook(
-    spec: RunSpec,
-    run_dir: Path,
-    timeout: int = DEFAULT_CELL_TIMEOUT,
-    kernel_name: str = KERNEL_NAME,
-) -> RunOutcome:
-    """Execute one notebook into ``run_dir/<name>.ipynb`` and write its HTML, PNGs and headlines.
-
-    Never raises for a failing notebook: the outcome says what failed (``error`` is the last line of the
-    error); the output notebook is kept with its error.
-    """
-    import papermill as pm
-    from nbclient.exceptions import DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
-
-    from egovanalysis.reporting import html as report
-    from egovanalysis.reporting.headlines import read_headlines
-
-    output = run_dir / f"{spec.name}.ipynb"
-    started = time.perf_counter()
-    error: str | None = None
-    try:
-        pm.execute_notebook(
-            str(spec.notebook),
-            str(output),
-            parameters=spec.parameters or None,
-            kernel_name=kernel_name,
-            progress_bar=False,
-            log_output=False,
-            # The kernel's working directory, set per process (papermill's cwd= would chdir the whole
-            # process, which races between threads).
-            resources={"metadata": {"path": str(spec.notebook.parent)}},
-            execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(),
-        )
-    except PapermillExecutionError as failure:
-        error = f"{failure.ename}: {_last_line(failure.evalue)}" if failure.evalue else failure.ename
-    except DeadKernelError as failure:
-        error = f"DeadKernelError: the kernel died ({_last_line(str(failure))})"
-        _record_kernel_death(output, "DeadKernelError", f"the kernel died ({_last_line(str(failure))})")
-    except Exception as failure:  # noqa: BLE001 - timeouts, kernel start failures: all are run failures
-        error = f"{type(failure).__name__}: {_last_line(str(failure))}"
-        if output.exists():
-            _record_kernel_death(output, type(failure).__name__, _last_line(str(failure)))
-    seconds = time.perf_counter() - started
-    outcome = RunOutcome(spec=spec, ok=error is None, output=output, seconds=seconds, error=error)
-    if not output.exists():
-        return outcome
-    try:
-        executed = nbformat.read(output, as_version=4)
-        outcome.headlines = read_headlines(executed)
-        outcome.figures = report.extract_pngs(executed, run_dir / "figures", spec.name)
-        outcome.html = report.notebook_to_html(executed, run_dir / f"{spec.name}.html", title=spec.name)
-    except Exception as failure:  # noqa: BLE001 - a report problem must not hide the run's own result
-        outcome.report_error = f"{type(failure).__name__}: {_last_line(str(failure))}"
-        if outcome.ok:
-            outcome.ok = False
-            outcome.error = f"writing the report failed: {outcome.report_error}"
-    return outcome
-
-
 def utc_stamp(now: dt.datetime | None = None) -> str:
     """``YYYYmmddTHHMMSSZ`` in UTC."""
     return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _describe_os_error(error: OSError) -> str:
+    reasons = {
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "not permitted",
+        errno.ENOSPC: "no space left",
+        errno.ENOTDIR: "a part of it is a file",
+    }
+    return reasons.get(error.errno or 0, error.strerror or str(error))
+
+
+def check_destination(out_dir: Path) -> Path:
+    """Check, before anything is built or run, that runs can be written under ``out_dir``; return it resolved.
+
+    ``out_dir`` must not be a file, nor on a pseudo file system (``/proc``, ``/sys``, ``/dev``); it is
+    created if missing (and removed again if the check fails); a probe file and a probe symlink must be
+    writable in it; ``out_dir/latest`` must be a symlink or absent. Raises :class:`RefreshError`.
+    """
+    out_dir = Path(out_dir).absolute()
+    resolved = Path(os.path.realpath(out_dir))
+    if any(resolved == Path(root) or Path(root) in resolved.parents for root in _PSEUDO_FILESYSTEMS):
+        raise RefreshError(
+            f"--out {out_dir}: {resolved.parts[1]} is not a place for reports; choose a folder on disk"
+        )
+    if resolved.exists() and not resolved.is_dir():
+        raise RefreshError(f"--out {out_dir}: it is a file, not a folder; choose a folder")
+    latest = resolved / LATEST
+    if latest.exists() and not latest.is_symlink():
+        raise RefreshError(
+            f"--out {out_dir}: {latest} exists and is not a symlink (refresh keeps a symlink there to the "
+            "last "
+            "good run); move it away"
+        )
+    created: list[Path] = [parent for parent in [resolved, *resolved.parents] if not parent.exists()]
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=resolved, prefix=".probe-") as probe:
+            link = resolved / f".probe-link-{os.getpid()}"
+            os.symlink(os.path.basename(probe.name), link)
+            os.unlink(link)
+    except OSError as error:
+        for folder in created:  # deepest first: leave no empty folder behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise RefreshError(f"--out {out_dir}: cannot write there: {_describe_os_error(error)}") from error
+    return resolved
+
+
 def _new_run_dir(out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
     stamp = utc_stamp()
     for attempt in range(1000):
         candidate = out_dir / (stamp if attempt == 0 else f"{stamp}-{attempt}")
@@ -345,30 +188,6 @@ def switch_latest(out_dir: Path, run_dir: Path) -> Path:
     os.symlink(os.path.relpath(run_dir, out_dir), temporary)
     os.replace(temporary, link)
     return link
-
-
-def _write_index(run_dir: Path, outcomes: Sequence[RunOutcome]) -> Path:
-    from egovanalysis.reporting import html as report
-
-    entries = []
-    for outcome in outcomes:
-        spec = outcome.spec
-        entries.append(
-            report.IndexEntry(
-                name=spec.name,
-                notebook=spec.stem,
-                ok=outcome.ok,
-                parameters=spec.effective_parameters,
-                overridden=tuple(spec.parameters),
-                headlines=outcome.headlines,
-                figures=[path.relative_to(run_dir).as_posix() for path in outcome.figures],
-                html=outcome.html.name if outcome.html else None,
-                ipynb=outcome.output.name if outcome.output.exists() else None,
-                error=outcome.error,
-                seconds=outcome.seconds,
-            )
-        )
-    return report.write_index(run_dir, entries, title=f"egovanalysis report {run_dir.name}")
 
 
 #: Metadata that papermill and nbclient add on every run (timings); dropped from committed notebooks.
@@ -404,6 +223,139 @@ def update_committed_notebooks(outcomes: Sequence[RunOutcome], log: Log = _stder
     return changed
 
 
+def _store(result: RunResult, spec: RunSpec, run_dir: Path) -> RunOutcome:
+    """Write one run's files into ``run_dir``."""
+    from egovanalysis.reporting import html as report
+
+    output = run_dir / f"{spec.name}.ipynb"
+    outcome = RunOutcome(
+        spec,
+        result.ok,
+        output,
+        result.seconds,
+        result.error,
+        headlines=result.headlines,
+        report_error=result.report_error,
+    )
+    if result.notebook is not None:
+        output.write_text(result.notebook, encoding="utf-8")
+    if result.html is not None:
+        outcome.html = run_dir / f"{spec.name}.html"
+        outcome.html.write_text(result.html, encoding="utf-8")
+    outcome.figures = report.write_pngs(result.pngs, run_dir / "figures", spec.name)
+    return outcome
+
+
+def _write_index(run_dir: Path, outcomes: Sequence[RunOutcome]) -> Path:
+    from egovanalysis.reporting import html as report
+    from egovanalysis.reporting.sweep import describe_values
+
+    descriptions: dict[str, dict[Any, dict[str, Any]]] = {}
+    for name in {outcome.spec.sweep[0] for outcome in outcomes if outcome.spec.sweep is not None}:
+        values = [o.spec.sweep[1] for o in outcomes if o.spec.sweep is not None and o.spec.sweep[0] == name]
+        descriptions[name] = describe_values(name, values)
+    entries = []
+    for outcome in outcomes:
+        spec = outcome.spec
+        sweep = (spec.sweep[0], str(spec.sweep[1])) if spec.sweep is not None else None
+        describe = (
+            descriptions.get(spec.sweep[0], {}).get(spec.sweep[1], {}) if spec.sweep is not None else {}
+        )
+        entries.append(
+            report.IndexEntry(
+                name=spec.name,
+                notebook=spec.stem,
+                ok=outcome.ok,
+                parameters=spec.effective_parameters,
+                overridden=tuple(spec.parameters),
+                headlines=outcome.headlines,
+                figures=[path.relative_to(run_dir).as_posix() for path in outcome.figures],
+                html=outcome.html.name if outcome.html else None,
+                ipynb=outcome.output.name if outcome.output.exists() else None,
+                error=outcome.error,
+                seconds=outcome.seconds,
+                sweep=sweep,
+                describe=describe,
+            )
+        )
+    return report.write_index(run_dir, entries, title=f"egovanalysis report {run_dir.name}")
+
+
+def _tasks(specs: Sequence[RunSpec], timeout: int, warm: bool = True) -> list[RunTask]:
+    from egovanalysis.reporting.kernels import notebook_imports
+
+    modules = tuple(notebook_imports(sorted({spec.notebook for spec in specs}))) if warm else ()
+    return [
+        RunTask(
+            name=spec.name,
+            notebook=str(spec.notebook),
+            parameters=dict(spec.parameters),
+            cwd=str(spec.notebook.parent),
+            timeout=timeout,
+            modules=modules,
+        )
+        for spec in specs
+    ]
+
+
+def _execute_all(
+    specs: Sequence[RunSpec],
+    run_dir: Path,
+    *,
+    jobs: int | None,
+    scheduler: str | None,
+    timeout: int,
+    progress: bool,
+    warm: bool = True,
+) -> tuple[list[RunOutcome], str]:
+    """Run every spec (longest first), writing each run's files as it arrives; outcomes in plan order."""
+    import functools
+
+    from tqdm import tqdm
+
+    from egovanalysis.reporting import kernels
+    from egovanalysis.reporting.executors import make_executor
+
+    # Longest first (stored notebook size stands in for run time), so that no long run starts last.
+    order = sorted(range(len(specs)), key=lambda i: specs[i].notebook.stat().st_size, reverse=True)
+    ordered = [specs[i] for i in order]
+    tasks = _tasks(ordered, timeout, warm)
+    outcomes: dict[str, RunOutcome] = {}
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    executor = make_executor(workers, scheduler, threads=True)
+    pool = None
+    with tqdm(total=len(tasks), unit="run", file=sys.stderr, disable=not progress, desc="refresh") as bar:
+
+        def arrived(index: int, result: RunResult) -> None:
+            outcomes[result.name] = _store(result, ordered[index], run_dir)
+            bar.set_postfix_str(f"{result.name} {'ok' if result.ok else 'FAILED'}", refresh=False)
+            bar.update(1)
+
+        try:
+            if scheduler:
+                executor.map(kernels.execute_run_on_worker, tasks, on_result=arrived)
+            else:
+                cwd = Path(tasks[0].cwd) if tasks else Path.cwd()
+                ahead = workers if warm else 0
+                pool = kernels.KernelPool(
+                    cwd, tasks[0].modules if tasks else (), ahead=ahead, total=len(tasks)
+                )
+                executor.map(functools.partial(kernels.execute_run, pool=pool), tasks, on_result=arrived)
+        except KeyboardInterrupt:
+            if pool is not None:
+                pool.close(now=True)  # running notebooks die now; their threads return at once
+            raise
+        finally:
+            try:
+                if pool is not None:
+                    pool.close()
+                elif scheduler:
+                    executor.run_on_workers(kernels.release_worker_kernels)
+            finally:
+                executor.close()
+    return [outcomes[spec.name] for spec in specs if spec.name in outcomes], executor.description
+
+
 def refresh(
     notebooks_dir: Path = config.NOTEBOOKS_DIR,
     out_dir: Path = config.REPORTS_DIR,
@@ -411,22 +363,29 @@ def refresh(
     only: Sequence[str] = (),
     params_file: Path | None = None,
     cli_params: Sequence[tuple[str, Any]] = (),
+    each: str | Sweep | None = None,
     jobs: int | None = None,
+    scheduler: str | None = None,
     build: bool = True,
     timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
     update_notebooks: bool = False,
     log: Log = _stderr,
+    warm: bool = True,
 ) -> RefreshResult:
-    """Validate parameters, rebuild the data, run the notebooks in parallel and write the report.
+    """Validate parameters and destination, rebuild the data, run the notebooks and write the report.
 
-    Raises :class:`RefreshError` or :class:`~egovanalysis.errors.ParameterError` when it cannot start
-    (nothing is run or written then). Notebook failures do not raise: they are in the result
-    (``result.ok`` is false), the run folder keeps the failed notebooks and ``latest`` is not switched.
-    With ``update_notebooks``, a fully successful refresh also stores the default runs' outputs in the
-    source notebooks (:func:`update_committed_notebooks`).
+    Raises :class:`RefreshError`, :class:`~egovanalysis.errors.UsageError` or
+    :class:`~egovanalysis.errors.ParameterError` when it cannot start (nothing is run or written then).
+    Notebook failures do not raise: they are in the result (``result.ok`` is false), the run folder keeps
+    the failed notebooks and ``latest`` is not switched. With ``update_notebooks``, a fully successful
+    refresh also stores the default runs' outputs in the source notebooks. ``warm=False`` starts each
+    kernel when its run begins, with no imports done (what papermill does; for the benchmark).
     """
-    specs = plan_runs(notebooks_dir, only, params_file, cli_params)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    plan = prepare_runs(notebooks_dir, only, params_file, cli_params, each)
+    out_dir = check_destination(out_dir)
     if build:
         from egovanalysis.errors import DataValidationError
         from egovanalysis.ingest.build import build as build_data
@@ -435,32 +394,21 @@ def refresh(
             build_data(log=log)
         except DataValidationError as error:
             raise RefreshError(f"build failed, no notebook was run:\n{error}") from error
-    out_dir = Path(out_dir).resolve()
+    specs = plan.resolve()
     run_dir = _new_run_dir(out_dir)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
-    log(f"running {len(specs)} notebook run(s) with {workers} job(s) into {run_dir}")
-    outcomes: dict[str, RunOutcome] = {}
-    from tqdm import tqdm
-
-    with (
-        tqdm(total=len(specs), unit="notebook", file=sys.stderr, disable=not progress, desc="refresh") as bar,
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refresh") as pool,
-    ):
-        # Longest first (stored notebook size stands in for run time), so that no long run starts last.
-        by_size = sorted(specs, key=lambda spec: spec.notebook.stat().st_size, reverse=True)
-        futures = {pool.submit(run_notebook, spec, run_dir, timeout): spec for spec in by_size}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[outcome.spec.name] = outcome
-            bar.set_postfix_str(f"{outcome.spec.name} {'ok' if outcome.ok else 'FAILED'}", refresh=False)
-            bar.update(1)
-    ordered = [outcomes[spec.name] for spec in specs]
-    index = _write_index(run_dir, ordered)
-    result = RefreshResult(run_dir=run_dir, outcomes=ordered, latest=None, index=index)
+    where = (
+        f"on the Dask cluster at {scheduler}" if scheduler else f"with {jobs or os.cpu_count() or 1} job(s)"
+    )
+    log(f"running {len(specs)} notebook run(s) {where} into {run_dir}")
+    outcomes, backend = _execute_all(
+        specs, run_dir, jobs=jobs, scheduler=scheduler, timeout=timeout, progress=progress, warm=warm
+    )
+    index = _write_index(run_dir, outcomes)
+    result = RefreshResult(run_dir=run_dir, outcomes=outcomes, latest=None, index=index, backend=backend)
     if result.ok:
         result.latest = switch_latest(out_dir, run_dir)
         if update_notebooks:
-            update_committed_notebooks(ordered, log)
+            update_committed_notebooks(outcomes, log)
     else:
         link = out_dir / LATEST
         result.latest = link if link.is_symlink() else None
@@ -474,13 +422,22 @@ def refresh_command(
     only: Iterable[str] = (),
     params_file: Path | None = None,
     cli_params: Sequence[tuple[str, Any]] = (),
+    each: str | None = None,
     jobs: int | None = None,
+    scheduler: str | None = None,
     build: bool = True,
     timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
     update_notebooks: bool = False,
 ) -> int:
-    """:func:`refresh` for the command line: print what happened; return the exit code (0 or 1)."""
+    """:func:`refresh` for the command line: print what happened; return the exit code.
+
+    0: every run succeeded; 1: a run failed, the build failed, or the destination is unusable;
+    2: bad usage (unknown notebook, bad parameter). Raises ``KeyboardInterrupt`` on Ctrl-C (the caller
+    exits 130) after saying where ``latest`` points.
+    """
+    link = Path(out_dir) / LATEST
+    before = os.readlink(link) if link.is_symlink() else None
     try:
         result = refresh(
             notebooks_dir,
@@ -488,7 +445,9 @@ def refresh_command(
             only=list(only),
             params_file=params_file,
             cli_params=cli_params,
+            each=each,
             jobs=jobs,
+            scheduler=scheduler,
             build=build,
             timeout=timeout,
             progress=progress,
@@ -496,13 +455,22 @@ def refresh_command(
         )
     except ParameterError as error:
         _stderr(f"refresh: invalid parameters, nothing was run:\n{error}")
-        return 1
+        return 2
+    except UsageError as error:
+        _stderr(f"refresh: {error}")
+        return 2
     except RefreshError as error:
         _stderr(f"refresh: {error}")
         return 1
+    except KeyboardInterrupt:
+        _stderr(
+            f"refresh: interrupted; the remaining runs were not started; {LATEST} still points at "
+            f"{before or 'nothing'}"
+        )
+        raise
     for outcome in result.failures:
         _stderr(
-            f"FAILED notebook {outcome.spec.name!r} ({outcome.spec.notebook.name}): {outcome.error}\n"
+            f"FAILED run {outcome.spec.name!r} ({outcome.spec.notebook.name}): {outcome.error}\n"
             f"  kept with its error: {outcome.output}"
         )
     if not result.ok:
