@@ -343,3 +343,23 @@ def test_flow_rates_make_periods_of_different_lengths_comparable() -> None:
     assert table["per_day"].tolist() == pytest.approx([100.0, 100.0])
     with pytest.raises(SelectionError, match="portal_payments"):
         portal.flow_rates(observations, ["portal_payments"])
+
+
+def test_flows_follow_the_chosen_metrics_and_the_window() -> None:
+    assert portal.flows_of(["portal_payments", "portal_accounts"]) == [
+        "portal_accounts_in_period",
+        "portal_payments_in_period",
+    ]
+    assert portal.flows_of(["portal_accounts", "no_such_metric"]) == ["portal_accounts_in_period"]
+    observations = _obs(
+        [
+            ("portal_payments_in_period", "2020-08-27", 2_700, None, "actual", "national", "a", "2020-08-01"),
+            ("portal_payments_in_period", "2022-06-30", 531000, None, "actual", "national", "b",
+             "2022-01-01"),
+            ("portal_visits_in_period", "2020-08-27", 5_000, None, "actual", "national", "c", "2020-08-01"),
+        ]
+    )
+    table = portal.flow_rates(observations, portal.flows_of(["portal_payments"]), start="2021-01-01")
+    assert table["indicator"].tolist() == ["portal_payments_in_period"]
+    assert table["value"].tolist() == [531_000]
+    assert portal.flow_rates(observations, ["portal_visits_in_period"], end="2020-08-26").empty

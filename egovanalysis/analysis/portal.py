@@ -22,6 +22,25 @@ PORTAL_METRICS: dict[str, str] = {
 PORTAL_LAUNCH = pd.Timestamp("2019-12-09")
 
 
+def _national_actuals(
+    observations: pd.DataFrame,
+    indicators: list[str],
+    start: str | pd.Timestamp | None,
+    end: str | pd.Timestamp | None,
+) -> pd.DataFrame:
+    """National, actual rows of ``indicators`` dated within ``start``..``end`` (both optional, inclusive)."""
+    rows = observations[
+        observations["indicator"].isin(indicators)
+        & (observations["scope"] == "national")
+        & (observations["kind"] == "actual")
+    ]
+    if start is not None:
+        rows = rows[rows["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    return rows
+
+
 def snapshots(
     observations: pd.DataFrame,
     metrics: list[str],
@@ -39,15 +58,7 @@ def snapshots(
     unknown = sorted(set(metrics) - set(PORTAL_METRICS))
     if unknown:
         raise SelectionError(f"unknown portal metric(s) {unknown}; choose from {sorted(PORTAL_METRICS)}")
-    rows = observations[
-        observations["indicator"].isin(metrics)
-        & (observations["scope"] == "national")
-        & (observations["kind"] == "actual")
-    ]
-    if start is not None:
-        rows = rows[rows["date"] >= pd.Timestamp(start)]
-    if end is not None:
-        rows = rows[rows["date"] <= pd.Timestamp(end)]
+    rows = _national_actuals(observations, metrics, start, end)
     frames = [collapse_reports(group).assign(indicator=indicator)
               for indicator, group in rows.groupby("indicator", sort=True)]
     columns = ["indicator", "date", "value", "qualifier", "n_reports", "source_ids", "figure_ids",
@@ -161,23 +172,33 @@ PORTAL_FLOWS: dict[str, str] = {
 }
 
 
-def flow_rates(observations: pd.DataFrame, flows: list[str] | None = None) -> pd.DataFrame:
+def flows_of(metrics: list[str]) -> list[str]:
+    """The period flows counting what the cumulative ``metrics`` count, in ``PORTAL_FLOWS`` order."""
+    wanted = {f"{metric}_in_period" for metric in metrics}
+    return [flow for flow in PORTAL_FLOWS if flow in wanted]
+
+
+def flow_rates(
+    observations: pd.DataFrame,
+    flows: list[str] | None = None,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """Portal flows of different periods made comparable: each report's period and its daily average.
 
     A flow reported for "August alone" (27 days), "July and August" (62 days) or "the first half of 2022"
     (181 days) cannot be compared as reported; per day it can. ``days`` counts both ends of the period
-    (``period_start`` to ``date``). Columns: ``indicator, period_start, date, days, value, per_day,
-    qualifier, source_id``.
+    (``period_start`` to ``date``). ``start`` and ``end`` select reports by their ``date``, as
+    :func:`snapshots` does. Columns: ``indicator, period_start, date, days, value, per_day, qualifier,
+    source_id``.
     """
     wanted = list(PORTAL_FLOWS) if flows is None else flows
     unknown = sorted(set(wanted) - set(PORTAL_FLOWS))
     if unknown:
         raise SelectionError(f"unknown portal flow(s) {unknown}; choose from {sorted(PORTAL_FLOWS)}")
-    rows = observations[
-        observations["indicator"].isin(wanted)
-        & (observations["scope"] == "national")
-        & (observations["kind"] == "actual")
-    ].sort_values(["indicator", "date", "period_start", "figure_id"])
+    rows = _national_actuals(observations, wanted, start, end).sort_values(
+        ["indicator", "date", "period_start", "figure_id"]
+    )
     days = (rows["date"] - rows["period_start"]).dt.days + 1
     table = rows.assign(days=days, per_day=rows["value"] / days)
     columns = ["indicator", "period_start", "date", "days", "value", "per_day", "qualifier", "source_id"]
