@@ -36,8 +36,8 @@ import pandas as pd  # noqa: E402
 
 from egovanalysis import config  # noqa: E402
 from egovanalysis.errors import FigureParseError  # noqa: E402
-from egovanalysis.ingest.extract import extract_figures  # noqa: E402
-from egovanalysis.ingest.figure_parser import parse_figure  # noqa: E402
+from egovanalysis.ingest.figures.extract import extract_figures  # noqa: E402
+from egovanalysis.ingest.figures.parser import parse_figure  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_parser import external_share, machine_load  # noqa: E402

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas as pd  # noqa: E402
 
 from egovanalysis import config  # noqa: E402
-from egovanalysis.ingest import figure_parser as figures_module  # noqa: E402
-from egovanalysis.ingest.figure_parser import FigureParseError, parse_figure, parse_figures  # noqa: E402
+from egovanalysis.ingest.figures import parser as figures_module  # noqa: E402
+from egovanalysis.ingest.figures.parser import FigureParseError, parse_figure, parse_figures  # noqa: E402
 
 # Spelled out here rather than imported from the parser's number words: the benchmark's truth must not
 # come from the parser's own tables.
@@ -221,7 +221,8 @@ def adversarial(n: int) -> dict[str, str]:
 
 def bench_adversarial(sizes: tuple[int, ...] = (2_000, 100_000)) -> list[tuple[int, str, float, str, float]]:
     """For each size: the slowest public ``parse_figure`` call and the slowest run of the unbounded grammar
-    (``figure_parser._parse``, which ``parse_figure`` calls after checking the length)."""
+    (``egovanalysis.ingest.figures.parser._parse``, which ``parse_figure`` calls after checking the
+    length)."""
     out = []
     for n in sizes:
         slowest_public, slowest_grammar = ("", 0.0), ("", 0.0)

@@ -11,10 +11,10 @@ The public entry points most users need::
 from typing import TYPE_CHECKING, Any
 
 from egovanalysis.errors import DataIssue, DataValidationError, EgovError
-from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure, parse_figures
+from egovanalysis.ingest.figures.parser import Figure, FigureParseError, parse_figure, parse_figures
 
 if TYPE_CHECKING:
-    from egovanalysis.ingest.extract import extract_figures
+    from egovanalysis.ingest.figures.extract import extract_figures
 
 __all__ = [
     "DataIssue",
@@ -31,7 +31,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # extract_figures needs pandas; importing it lazily keeps "import egovanalysis" (and the CLI) quick.
     if name == "extract_figures":
-        from egovanalysis.ingest.extract import extract_figures
+        from egovanalysis.ingest.figures.extract import extract_figures
 
         return extract_figures
     raise AttributeError(f"module 'egovanalysis' has no attribute {name!r}")

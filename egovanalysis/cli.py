@@ -49,7 +49,7 @@ def _show(value: object) -> str:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from egovanalysis.ingest.figure_parser import FigureParseError, parse_figure
+    from egovanalysis.ingest.figures.parser import FigureParseError, parse_figure
 
     try:
         figure = parse_figure(args.text, lang=args.lang)
@@ -78,9 +78,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     draft rows of reported_figures.csv for review. Exit 1 on bad input (unreadable file, unknown source,
     an --out that exists), 2 on bad usage, and never write half a file."""
     from egovanalysis.errors import EgovError
-    from egovanalysis.ingest import drafts
     from egovanalysis.ingest.atomic import write_text_atomic
-    from egovanalysis.ingest.extract import extract_figures
+    from egovanalysis.ingest.figures import drafts
+    from egovanalysis.ingest.figures.extract import extract_figures
 
     raw_dir = Path(args.raw_dir)
     if args.out and not args.source_id:
@@ -119,7 +119,7 @@ def _print_extracted(file: str, lang: str, figures: pd.DataFrame, rows: pd.DataF
     """Each figure in its sentence with the phrase marked, then what was read and guessed."""
     import pandas as pd
 
-    from egovanalysis.ingest.drafts import marked
+    from egovanalysis.ingest.figures.drafts import marked
 
     print(f"{len(figures)} figure(s) in {file} ({lang})")
     ids = list(rows["figure_id"]) if rows is not None else [f"#{k + 1}" for k in range(len(figures))]

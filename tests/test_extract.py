@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from egovanalysis import config, extract_figures
 from egovanalysis.errors import DateResolutionError, FigureParseError
-from egovanalysis.ingest import drafts
 from egovanalysis.ingest.build import build
-from egovanalysis.ingest.extract import COLUMNS, MAX_TEXT_CHARS
-from egovanalysis.ingest.figure_parser import parse_figure
+from egovanalysis.ingest.figures import drafts
+from egovanalysis.ingest.figures.extract import COLUMNS, MAX_TEXT_CHARS
+from egovanalysis.ingest.figures.parser import parse_figure
 
 ARTICLE_EN = """HANOI, June 2 (Staff) - The national public service portal kept growing, officials \
 told a meeting on Tuesday.

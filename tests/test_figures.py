@@ -13,8 +13,8 @@ import pytest
 
 from egovanalysis import config
 from egovanalysis.errors import EgovError
-from egovanalysis.ingest import figure_parser as figures_module
-from egovanalysis.ingest.figure_parser import Figure, FigureParseError, parse_figure, parse_figures
+from egovanalysis.ingest.figures import parser as figures_module
+from egovanalysis.ingest.figures.parser import Figure, FigureParseError, parse_figure, parse_figures
 
 B, M, T = 1e9, 1e6, 1e12
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from egovanalysis.errors import FigureParseError
-from egovanalysis.ingest import figure_parser
-from egovanalysis.ingest.figure_parser import MAX_PHRASE_CHARS, parse_figure, parse_figures
+from egovanalysis.ingest.figures import parser as figure_parser
+from egovanalysis.ingest.figures.parser import MAX_PHRASE_CHARS, parse_figure, parse_figures
 
 
 def _is(

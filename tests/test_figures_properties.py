@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egovanalysis.ingest import figure_parser
-from egovanalysis.ingest.figure_parser import MAX_PHRASE_CHARS, Figure, FigureParseError, parse_figure
+from egovanalysis.ingest.figures import parser as figure_parser
+from egovanalysis.ingest.figures.parser import MAX_PHRASE_CHARS, Figure, FigureParseError, parse_figure
 
 SETTINGS = settings(derandomize=True, max_examples=300, deadline=None)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from egovanalysis.ingest.figure_parser import FigureParseError, parse_figure
-from egovanalysis.ingest.number_words_vi import words_to_digits
+from egovanalysis.ingest.figures.number_words_vi import words_to_digits
+from egovanalysis.ingest.figures.parser import FigureParseError, parse_figure
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ Steps, each reported as it runs:
 
 1. check every registered raw dataset (:mod:`egovanalysis.ingest.datasets`) through the one validation
    layer (:mod:`egovanalysis.ingest.validation`): its ``.meta.yml`` and checksum, its CSV, its schema;
-2. parse every reported phrase (:func:`~egovanalysis.ingest.figure_parser.parse_figures`) in its source's
+2. parse every reported phrase (:func:`~egovanalysis.ingest.figures.parser.parse_figures`) in its source's
    language, check it against its indicator (unit, plausible size:
    :func:`~egovanalysis.ingest.schemas.implausible`), resolve ``as_of`` and ``period_start``
    (:mod:`egovanalysis.ingest.dates`) and assemble the observations;
@@ -39,7 +39,7 @@ from egovanalysis.ingest.dates import (
     resolve_period_start,
 )
 from egovanalysis.ingest.egdi_panel import panel_from_raw, validate_egdi_panel
-from egovanalysis.ingest.figure_parser import parse_figures
+from egovanalysis.ingest.figures.parser import parse_figures
 from egovanalysis.ingest.provinces import build_provinces
 from egovanalysis.ingest.rawio import LINE_COLUMN
 from egovanalysis.ingest.schemas import (

@@ -1,4 +1,4 @@
-"""English number words and scale words, as lookup tables for :mod:`egovanalysis.ingest.figure_parser`.
+"""English number words and scale words, as lookup tables for :mod:`egovanalysis.ingest.figures.parser`.
 
 Every entry maps a lower-case word to ``(kind, value)``. The kinds are small string constants so the
 figure parser can dispatch on them with plain comparisons:
@@ -17,8 +17,8 @@ figure parser can dispatch on them with plain comparisons:
 
 Vietnamese number *words* (``hai``, ``ba``, ``năm`` ...) are not in this lexicon: several of them are
 everyday words (``năm`` is also "year", ``ba`` also "father"), so they are read by
-:mod:`egovanalysis.ingest.number_words_vi`, which looks at the words around them; only the Vietnamese scale
-words are listed here.
+:mod:`egovanalysis.ingest.figures.number_words_vi`, which looks at the words around them; only the
+Vietnamese scale words are listed here.
 """
 
 from __future__ import annotations

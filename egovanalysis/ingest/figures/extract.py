@@ -8,8 +8,8 @@ How it reads a text, in one pass:
 2. **Split** it into sentences (at line ends, and at ``.``/``!``/``?`` before a capital, not after
    abbreviations such as ``No.``, ``Mr.`` or ``TP.``).
 3. **Find numbers**: digit runs, English number words, and in Vietnamese the runs of number words that
-   :mod:`egovanalysis.ingest.number_words_vi` accepts. Each is read by the figure parser's
-   :func:`~egovanalysis.ingest.figure_parser.read_figure_at`, with its sentence as context, so dates,
+   :mod:`egovanalysis.ingest.figures.number_words_vi` accepts. Each is read by the figure parser's
+   :func:`~egovanalysis.ingest.figures.parser.read_figure_at`, with its sentence as context, so dates,
    years, times, document numbers, list numbering, labels and sequence ordinals are refused exactly as
    :func:`~egovanalysis.parse_figure` refuses them. A number read as part of a figure (a denominator, a
    scale word) is not read again.
@@ -17,9 +17,9 @@ How it reads a text, in one pass:
    up to four words, stopping at punctuation, a number or a function word. The phrase, read alone by
    ``parse_figure``, must give the same figure (that is what ``egovanalysis build`` will do with it); when
    it does not, the phrase is widened to the words before it that it needs.
-5. **Describe** each figure: ``kind`` and ``scope`` (:mod:`egovanalysis.ingest.extract_cues`), ``as_of``
-   and ``period_start`` (:mod:`egovanalysis.ingest.extract_dates`), the indicator it most likely
-   measures (:mod:`egovanalysis.ingest.indicator_guess`), and its sentence as ``context``.
+5. **Describe** each figure: ``kind`` and ``scope`` (:mod:`egovanalysis.ingest.figures.cues`), ``as_of``
+   and ``period_start`` (:mod:`egovanalysis.ingest.figures.sentence_dates`), the indicator it most likely
+   measures (:mod:`egovanalysis.ingest.figures.indicator_guess`), and its sentence as ``context``.
 
 Every step reads each character a bounded number of times, so the time is linear in the text's length
 (``benchmarks/bench_extract.py`` measures it: a few milliseconds per thousand characters). Texts longer
@@ -40,18 +40,18 @@ import pandas as pd
 
 from egovanalysis import config
 from egovanalysis.errors import FigureParseError
-from egovanalysis.ingest import extract_cues as cues
-from egovanalysis.ingest import extract_dates as dates
 from egovanalysis.ingest.dates import parse_published, resolve_as_of
-from egovanalysis.ingest.figure_parser import (
+from egovanalysis.ingest.figures import cues
+from egovanalysis.ingest.figures import sentence_dates as dates
+from egovanalysis.ingest.figures.indicator_guess import Guess, IndicatorGuesser
+from egovanalysis.ingest.figures.number_words_vi import NumberRun, find_number_runs
+from egovanalysis.ingest.figures.parser import (
     _WORD_START_RE,
     FigureReading,
     _check_lang,
     parse_figure,
     read_figure_at,
 )
-from egovanalysis.ingest.indicator_guess import Guess, IndicatorGuesser
-from egovanalysis.ingest.number_words_vi import NumberRun, find_number_runs
 
 __all__ = ["COLUMNS", "MAX_TEXT_CHARS", "extract_figures"]
 

@@ -6,8 +6,8 @@ such a phrase into a :class:`Figure`: a value in absolute units, a unit (``None`
 ``VND``, ``USD``, ``rank`` or ``times``), a qualifier (``more_than``, ``less_than``, ``at_least``,
 ``at_most``, ``about``, ``nearly``) with the bounds it implies, and for ranks the denominator
 (``86th among 193`` -> ``out_of=193``). :func:`read_figure_at` reads one figure inside a longer text; the
-extractor (:mod:`egovanalysis.ingest.extract`) uses it, so a phrase and the same words in an article are
-read alike.
+extractor (:mod:`egovanalysis.ingest.figures.extract`) uses it, so a phrase and the same words in an
+article are read alike.
 
 Why a parser of our own: no well-kept library reads this mix. ``price-parser`` reads prices (no scale
 words, qualifiers, ranks, percentages or Vietnamese decimal commas), ``quantulum3`` reads English physical
@@ -44,12 +44,13 @@ read):
 - Not figures, and therefore errors: dates, years (a four-digit 1900-2100 number with no unit, qualifier
   or counted noun after it), times, document numbers, list numbering, level and step labels, sequence
   ordinals, frequencies (``per 100``, ``every two years``), periods (``6 tháng đầu năm``), see
-  :mod:`egovanalysis.ingest.not_figures`; a bare ``No. 4`` after other words (say whether it is a rank).
+  :mod:`egovanalysis.ingest.figures.not_figures`; a bare ``No. 4`` after other words (say whether it is a
+  rank).
 - A scale word the parser does not know (``quintillion``, ``lakh``, ``crore``, a scale word glued to other
   letters such as ``tỷtrong``) is an error, never a dropped word. ``quadrillion`` is 10^15 (as
   ``triệu tỷ``). ``millionaires`` and ``tỉnh``/``ngành`` are nouns, not scale words.
 - Vietnamese number words are read where they can only be numbers (``năm`` is "year" unless it heads a
-  longer number; see :mod:`egovanalysis.ingest.number_words_vi`).
+  longer number; see :mod:`egovanalysis.ingest.figures.number_words_vi`).
 - Input: at most :data:`MAX_PHRASE_CHARS` characters (a phrase is a few words; the limit keeps every call
   cheap). Unicode: full-width digits and signs (``５０％``) are read as ASCII (NFKC); digits of other
   scripts, superscripts and fraction signs (``٥٠``, ``5²``, ``½``) raise rather than being misread. A
@@ -70,11 +71,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from egovanalysis.errors import FigureParseError
-from egovanalysis.ingest import not_figures as nf
-from egovanalysis.ingest import number_words_en as nw
-from egovanalysis.ingest.not_figures import Cue
-from egovanalysis.ingest.number_words_vi import UNAMBIGUOUS as _VI_NUMBER_WORDS
-from egovanalysis.ingest.number_words_vi import NumberRun, iter_number_runs
+from egovanalysis.ingest.figures import not_figures as nf
+from egovanalysis.ingest.figures import number_words_en as nw
+from egovanalysis.ingest.figures.not_figures import Cue
+from egovanalysis.ingest.figures.number_words_vi import UNAMBIGUOUS as _VI_NUMBER_WORDS
+from egovanalysis.ingest.figures.number_words_vi import NumberRun, iter_number_runs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +92,7 @@ __all__ = [
 ]
 
 #: Longest phrase :func:`parse_figure` accepts. A reported figure is a few words; whole texts go through
-#: :func:`egovanalysis.ingest.extract.extract_figures`, which has its own limit.
+#: :func:`egovanalysis.ingest.figures.extract.extract_figures`, which has its own limit.
 MAX_PHRASE_CHARS = 2_000
 
 

@@ -1,7 +1,7 @@
 """Draft rows of ``reported_figures.csv`` from the figures found in a new report, for a person to review.
 
-``egovanalysis extract`` turns the output of :func:`~egovanalysis.ingest.extract.extract_figures` into these
-rows.
+``egovanalysis extract`` turns the output of
+:func:`~egovanalysis.ingest.figures.extract.extract_figures` into these rows.
 
 A draft row has the columns of ``data/raw/reported_figures.csv`` (``figure_id, source_id, indicator,
 reported, as_of, scope, kind, notes``) plus ``period_start``; ``figure_id`` continues the source's numbering

@@ -1,6 +1,6 @@
 """When a figure in a text holds: its ``as_of`` and, for a flow, its ``period_start``, from the words near it.
 
-The extractor (:mod:`egovanalysis.ingest.extract`) finds the date mentions of each sentence
+The extractor (:mod:`egovanalysis.ingest.figures.extract`) finds the date mentions of each sentence
 (:func:`find_mentions`) and gives each figure the mention that belongs to it (:func:`date_for_figure`):
 
 1. a mention right after the figure, introduced by ``in``, ``for``, ``by``, ``as of``, ``vào``, ``năm`` ...
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from egovanalysis.ingest.dates import MONTHS
-from egovanalysis.ingest.figure_parser import _trie
+from egovanalysis.ingest.figures.parser import _trie
 
 
 class Mention(enum.Enum):
