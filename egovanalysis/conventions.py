@@ -72,6 +72,20 @@ def bounds(value: float, qualifier: str | None) -> tuple[float | None, float | N
     return None, None
 
 
+#: Each hard bound and its mirror image: ``x > t`` is ``-x < -t``. Approximate qualifiers have none.
+MIRRORED_QUALIFIER: dict[str, str] = {
+    "more_than": "less_than",
+    "less_than": "more_than",
+    "at_least": "at_most",
+    "at_most": "at_least",
+}
+
+
+def mirror_qualifier(qualifier: str) -> str:
+    """The qualifier of the negated figure (``more_than`` -> ``less_than``); others are unchanged."""
+    return MIRRORED_QUALIFIER.get(qualifier, qualifier)
+
+
 def is_floor(qualifier: Any) -> bool:
     """Whether a (possibly combined) qualifier makes the figure a floor, e.g. for chart markers."""
     return bool(qualifier_set(qualifier) & LOWER_BOUND_QUALIFIERS)

@@ -128,3 +128,15 @@ def test_every_exception_class_lives_in_errors() -> None:
             ):
                 defined.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert not defined, f"exception classes outside egovanalysis/errors.py: {defined}"
+
+
+def test_the_qualifier_vocabulary_has_one_home() -> None:
+    """``more_than`` is spelled only where qualifiers are defined (conventions) and read (the parser);
+    every other module imports the sets and functions of ``conventions``."""
+    spelled_in = set()
+    for path in _package_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = [node for node in ast.walk(tree) if isinstance(node, ast.Constant)]
+        if any(node.value == "more_than" for node in constants):
+            spelled_in.add(str(path.relative_to(PACKAGE)))
+    assert spelled_in <= {"conventions.py", "ingest/figures/parser.py"}, sorted(spelled_in)

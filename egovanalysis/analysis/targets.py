@@ -26,6 +26,7 @@ from egovanalysis.conventions import (
     LOWER_BOUND_QUALIFIERS,
     UPPER_BOUND_QUALIFIERS,
     collapse_reports,
+    mirror_qualifier,
     qualifier_set,
 )
 from egovanalysis.errors import ForecastError
@@ -100,9 +101,7 @@ def target_met(value: float, qualifier: Any, target: float, direction: str, *,
         return bool(value >= target) if direction == "at_least" else bool(value <= target)
     if direction == "at_most":
         # Mirror: an at_most target on x is an at_least target on -x, with the bounds swapped.
-        swap = {"more_than": "less_than", "at_least": "at_most",
-                "less_than": "more_than", "at_most": "at_least"}
-        return target_met(-value, "|".join(swap.get(q, q) for q in quals), -target, "at_least",
+        return target_met(-value, "|".join(mirror_qualifier(q) for q in quals), -target, "at_least",
                           approx_margin=approx_margin)
     lower = bool(quals & LOWER_BOUND_QUALIFIERS)
     strict_upper, weak_upper = "less_than" in quals, "at_most" in quals

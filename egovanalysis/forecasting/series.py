@@ -26,7 +26,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from egovanalysis.conventions import SNAPSHOT_RULE, collapse_reports, rank_to_percentile
+from egovanalysis.conventions import (
+    APPROXIMATE_QUALIFIERS,
+    LOWER_BOUND_QUALIFIERS,
+    QUALIFIERS,
+    SNAPSHOT_RULE,
+    UPPER_BOUND_QUALIFIERS,
+    collapse_reports,
+    rank_to_percentile,
+)
 from egovanalysis.errors import ForecastError, SelectionError
 
 __all__ = [
@@ -49,10 +57,15 @@ MIN_SERIES_POINTS = 3
 #: The indicator id of the UN E-Government Survey rank: forecast from the panel, not from press figures.
 EGDI_INDICATOR = "un_egdi_rank"
 
+def _listed(qualifiers: frozenset[str]) -> str:
+    return ", ".join(q for q in QUALIFIERS if q in qualifiers)
+
+
 QUALIFIER_TREATMENT = (
-    "qualified figures are fitted as point values at their stated figure: lower bounds (more_than, at_least) "
-    "bias the fitted level down slightly, upper bounds (less_than, at_most) bias it up, and about/nearly are "
-    "taken at face value"
+    "qualified figures are fitted as point values at their stated figure: lower bounds "
+    f"({_listed(LOWER_BOUND_QUALIFIERS)}) bias the fitted level down slightly, upper bounds "
+    f"({_listed(UPPER_BOUND_QUALIFIERS - APPROXIMATE_QUALIFIERS)}) bias it up, and "
+    f"{'/'.join(q for q in QUALIFIERS if q in APPROXIMATE_QUALIFIERS)} are taken at face value"
 )
 
 
