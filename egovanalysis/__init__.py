@@ -2,7 +2,8 @@
 
 The public entry points most users need::
 
-    from egovanalysis import parse_figure, extract_figures, load_observations
+    from egovanalysis import parse_figure, extract_figures
+    from egovanalysis.data import load_observations   # and load_egdi, load_sources, ...
     parse_figure("more than2,800")          # Figure(value=2800.0, qualifier='more_than', ...)
     parse_figure("26,7 tỷ đồng", lang="vi")  # Figure(value=26700000000.0, unit='VND', ...)
     extract_figures(report_text, lang="en")  # DataFrame: one row per figure, with spans, kind, as_of ...
