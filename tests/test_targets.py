@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egovanalysis.analysis.targets import deadline_outcome, target_met
+from egovanalysis.analysis.targets import TargetVerdict, deadline_outcome, target_met
 from egovanalysis.conventions import rank_to_percentile
 from egovanalysis.errors import ForecastError
 from egovanalysis.forecasting.models import fit, forecast
@@ -114,12 +114,13 @@ def test_crossing_date_from_a_fit():
 def test_evaluate_past_target_outcome_and_forecast():
     s = share_series()
     out = evaluate_past_target(s, 30, "2020-06-30", cutoff="2019-06-30", model="linear", level=0.8)
-    assert out.actual_date == pd.Timestamp("2020-06-30") and out.actual_offset_days == 0
-    assert out.actual_value == 31.0 and out.actual_qualifier == "more_than"
+    assert out.outcome.date == pd.Timestamp("2020-06-30") and out.outcome.offset_days == 0
+    assert out.outcome.value == 31.0 and out.outcome.qualifier == "more_than"
     assert out.met is True  # "more than 31 %" settles a 30 % target
     assert out.forecast_origin == pd.Timestamp("2019-03-01")
     assert 0 <= out.probability <= 1 and out.lower <= out.central <= out.upper
-    assert out.as_dict()["model"] == "linear"
+    row = out.as_dict()
+    assert row["model"] == "linear" and row["actual_value"] == 31.0 and row["verdict"] is TargetVerdict.MET
     # the same forecast as target_probability on the data up to the cutoff
     direct = target_probability(s[s.index <= "2019-06-30"], 30, "2020-06-30", model="linear")
     assert out.probability == pytest.approx(direct)
@@ -130,10 +131,11 @@ def test_evaluate_past_target_tolerance_and_ties():
     s = pd.Series([10.0, 15.0, 20.0, 26.0, 29.0], index=dates)
     # 2020-10-31 and 2021-03-02 are 61 days either side of 2020-12-31: only the one before can decide
     out = evaluate_past_target(s, 25, "2020-12-31", cutoff="2020-01-31", model="drift")
-    assert out.actual_date == pd.Timestamp("2020-10-31") and out.actual_offset_days == -61 and out.met is True
-    assert out.later_date == pd.Timestamp("2021-03-02") and out.later_value == 29.0  # context only
+    assert out.outcome.date == pd.Timestamp("2020-10-31") and out.outcome.offset_days == -61
+    assert out.met is True
+    assert out.outcome.later_date == pd.Timestamp("2021-03-02") and out.outcome.later_value == 29.0  # context
     far = evaluate_past_target(s, 25, "2020-12-31", cutoff="2020-01-31", model="drift", tolerance_days=30)
-    assert far.actual_date is None and far.met is None and far.later_date is None
+    assert far.outcome.date is None and far.met is None and far.outcome.later_date is None
     with pytest.raises(ForecastError, match="before the deadline"):
         evaluate_past_target(s, 25, "2020-12-31", cutoff="2021-01-31", model="drift")
 
@@ -144,9 +146,9 @@ def test_a_figure_after_the_deadline_never_decides():
     s = pd.Series([2.0, 4.55, 10.76, 31.0, 52.33], index=dates)
     s.attrs.update({"measure": "share", "unit": "%", "qualifiers": {"2021-03-31": "about"}})
     out = evaluate_past_target(s, 30, "2020-12-31", cutoff="2019-12-31", model="linear")
-    assert out.met is None and out.actual_date is None and out.actual_value is None
-    assert out.later_date == pd.Timestamp("2021-03-31") and out.later_value == 31.0
-    assert out.later_qualifier == "about"
+    assert out.met is None and out.outcome.date is None and out.outcome.value is None
+    assert out.outcome.later_date == pd.Timestamp("2021-03-31") and out.outcome.later_value == 31.0
+    assert out.outcome.later_qualifier == "about"
     # even a plain figure well above the target, a day after the deadline, does not decide
     plain = pd.Series([10.0, 20.0, 45.0], index=pd.to_datetime(["2019-12-31", "2020-06-30", "2021-01-01"]))
     after = deadline_outcome(plain, 30, "2020-12-31", direction="at_least")
@@ -173,7 +175,7 @@ def test_an_approximate_figure_close_to_the_target_does_not_decide():
 def test_evaluate_past_rank_target():
     out = evaluate_past_target(egdi_ranks(), 80, "2022-07-01", cutoff="2019-01-01", model="logit")
     assert out.direction == "at_most"
-    assert out.actual_value == 86.0 and out.met is False
+    assert out.outcome.value == 86.0 and out.met is False
     assert 1 <= out.lower <= out.central <= out.upper <= 193
 
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 from egovanalysis.analysis.targets import (
     DIRECTIONS,
+    DeadlineOutcome,
     TargetVerdict,
     deadline_outcome,
     qualifier_on,
@@ -202,25 +203,20 @@ def crossing_date(
 class PastTarget:
     """How a past target fared, beside what a forecast made before the deadline said.
 
-    ``actual_*`` describe the actual value used as the outcome, always dated on or before the deadline (see
-    :func:`evaluate_past_target`); ``verdict`` is the one judgement of
-    :func:`~egovanalysis.analysis.targets.deadline_outcome` and ``met`` its True/False, or None when it
-    cannot be known at the deadline: no actual on or before the deadline within the tolerance, a qualified
-    figure that leaves it open (e.g. "more than 28 %" against a 30 % target) or an approximate figure too
-    close to the target. ``later_*`` describe the first actual after the deadline within the tolerance
-    (context only: it never decides ``met``). ``probability`` is the forecast's probability of meeting the
-    target, ``central``/``lower``/``upper`` its central value and interval at the deadline, from data up to
-    ``cutoff`` (the last of which is ``forecast_origin``).
+    ``outcome`` is the one judgement of :func:`~egovanalysis.analysis.targets.deadline_outcome`: the
+    deciding actual (dated on or before the deadline, within the tolerance), the verdict, and the first
+    actual after the deadline as context only. ``met`` is its True/False, or None when it cannot be known
+    at the deadline: no actual on or before the deadline within the tolerance, a qualified figure that
+    leaves it open (e.g. "more than 28 %" against a 30 % target) or an approximate figure too close to the
+    target. ``probability`` is the forecast's probability of meeting the target, ``central``/``lower``/
+    ``upper`` its central value and interval at the deadline, from data up to ``cutoff`` (the last of
+    which is ``forecast_origin``).
     """
 
     target_value: float
     deadline: pd.Timestamp
     direction: str
-    actual_date: pd.Timestamp | None
-    actual_value: float | None
-    actual_qualifier: str
-    actual_offset_days: int | None
-    verdict: TargetVerdict
+    outcome: DeadlineOutcome
     model: str
     cutoff: pd.Timestamp
     forecast_origin: pd.Timestamp
@@ -229,18 +225,32 @@ class PastTarget:
     lower: float
     upper: float
     level: float
-    later_date: pd.Timestamp | None = None
-    later_value: float | None = None
-    later_qualifier: str = ""
+
+    @property
+    def verdict(self) -> TargetVerdict:
+        """The verdict of :attr:`outcome`."""
+        return self.outcome.verdict
 
     @property
     def met(self) -> bool | None:
         """True/False when the deciding figure settles the target, None otherwise."""
-        return self.verdict.met
+        return self.outcome.met
 
     def as_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (e.g. a row of a summary table)."""
-        return dict(self.__dict__)
+        """The fields as one flat dict (a summary table row); the outcome as ``actual_*``, ``later_*``."""
+        fields = {name: value for name, value in self.__dict__.items() if name != "outcome"}
+        outcome = self.outcome
+        return {
+            **fields,
+            "verdict": outcome.verdict,
+            "actual_date": outcome.date,
+            "actual_value": outcome.value,
+            "actual_qualifier": outcome.qualifier,
+            "actual_offset_days": outcome.offset_days,
+            "later_date": outcome.later_date,
+            "later_value": outcome.later_value,
+            "later_qualifier": outcome.later_qualifier,
+        }
 
 
 def evaluate_past_target(
@@ -294,13 +304,9 @@ def evaluate_past_target(
     probability = _probability(fitted, target_value, deadline, way, n_ranked_target)
     row = fitted.forecast(0.0, level=level, dates=[deadline]).iloc[0]
     return PastTarget(
-        target_value=float(target_value), deadline=deadline, direction=way, actual_date=outcome.date,
-        actual_value=outcome.value, actual_qualifier=outcome.qualifier,
-        actual_offset_days=outcome.offset_days, verdict=outcome.verdict, model=fitted.model, cutoff=cutoff,
-        forecast_origin=fitted.last_date, probability=probability, central=float(row["mean"]),
-        lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
-        later_date=outcome.later_date, later_value=outcome.later_value,
-        later_qualifier=outcome.later_qualifier,
+        target_value=float(target_value), deadline=deadline, direction=way, outcome=outcome,
+        model=fitted.model, cutoff=cutoff, forecast_origin=fitted.last_date, probability=probability,
+        central=float(row["mean"]), lower=float(row["lower"]), upper=float(row["upper"]), level=float(level),
     )
 
 
