@@ -348,3 +348,21 @@ def test_extract_errors_exit_with_a_message_and_no_traceback(
 def test_extract_has_help() -> None:
     result = _run("--help")
     assert result.returncode == 0 and "usage: egovanalysis extract" in result.stdout
+
+
+def test_a_year_labelling_a_figure_keeps_the_figure() -> None:
+    found = extract_figures("Exports were 20 billion USD (2023: 13 billion USD) last year.", "en")
+    assert found["value"].tolist() == [20e9, 13e9]
+
+
+def test_an_edition_ordinal_before_a_long_title_is_not_a_rank() -> None:
+    text = "Viet Nam joined the 13th United Nations (UN) E-Government Survey and ranked 71st in it."
+    found = extract_figures(text, "en")
+    assert found["value"].tolist() == [71.0]
+    ranked = extract_figures("Viet Nam ranked 86th in the UN E-Government Survey.", "en")
+    assert ranked["value"].tolist() == [86.0] and ranked["unit"].tolist() == ["rank"]
+
+
+def test_the_one_stop_desk_is_not_a_count() -> None:
+    found = extract_figures("Bộ phận một cửa điện tử đã tiếp nhận 3,2 triệu hồ sơ.", "vi")
+    assert found["value"].tolist() == [3.2e6]

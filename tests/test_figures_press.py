@@ -362,3 +362,18 @@ def test_internal_grammar_reads_long_text_without_the_length_check() -> None:
     # The public bound is a limit, not what keeps the grammar correct: the unbounded reader agrees.
     text = "x " * 20_000 + "more than 5 accounts"
     assert figure_parser._parse(text, "en").value == 5
+
+
+@pytest.mark.parametrize(
+    "text", ["billion USD", "million visits", "hundred", "nghìn tỷ đồng", "triệu tỷ", "trăm"]
+)
+def test_a_scale_word_alone_holds_no_number(text: str) -> None:
+    # "(2023: 13 billion USD)" once lost its 13 and became 1e9: a scale word must follow a number.
+    with pytest.raises(FigureParseError, match="no number"):
+        parse_figure(text, "vi")
+
+
+@pytest.mark.parametrize(("text", "value"), [("a billion USD", 1e9), ("one hundred", 100.0),
+                                             ("một nghìn tỷ đồng", 1e12)])
+def test_a_scale_word_after_an_article_or_number_word_still_counts(text: str, value: float) -> None:
+    assert parse_figure(text, "vi").value == value

@@ -94,8 +94,11 @@ _SEQUENCE_NOUNS_EN_NEXT = (
 )  # fmt: skip
 _SEQUENCE_NOUNS_EN_LATER = (
     "revolution", "congress", "plenum", "conference", "summit", "session", "meeting", "edition",
-    "anniversary", "forum", "festival",
+    "anniversary", "forum", "festival", "survey",
 )  # fmt: skip
+#: Words that link a rank to what it is a rank in ("86th in the ... Survey"): a title after an ordinal
+#: never holds them ("the 13th United Nations (UN) E-Government Survey" is an edition).
+_RANK_LINKS = ("in", "of", "among", "on", "at", "by", "for", "out", "from", "to", "with", "the", "and")
 
 #: Counted nouns that make a four-digit number a count rather than a year ("2019 accounts").
 COUNTED_NOUNS: frozenset[str] = frozenset(
@@ -200,8 +203,9 @@ def _alt(words: tuple[str, ...]) -> str:
 
 # Text before the number. Each alternative ends at the end of the window (\Z), after at most one space.
 _BEFORE_RE = re.compile(
-    rf"(?P<time>[0-9]\s?:\s?\Z|[0-9]h\Z)"
-    rf"|(?P<cont>[0-9]\s?[/:]\s?\Z|[0-9]\s?[-–]\s?\Z)"
+    # An hour has one or two digits; "2023: 13 billion" is a year labelling a figure, not a time or ratio.
+    rf"(?P<time>(?<![0-9])[0-9]{{1,2}}\s?:\s?\Z|[0-9]h\Z)"
+    rf"|(?P<cont>[0-9]\s?/\s?\Z|[0-9]\s?:\Z|[0-9]\s?[-–]\s?\Z)"
     rf"|(?P<month>{_NB}(?:{_MONTH}|may),?\s?\Z)"  # right before a number, "may" is the month
     rf"|(?P<weekday>{_NB}(?:ngày|sáng|chiều|tối|trưa|hôm|phiên|phiên\shọp)\sthứ\s?\Z)"
     rf"|(?P<sequence>{_NB}{_alt(_SEQUENCE_NOUNS_VI)}\sthứ\s?\Z|{_NB}lần\s?\Z)"
@@ -260,7 +264,7 @@ _FIRST_LAST_RE = re.compile(rf"{_NB}(?:the\s)?(?:first|last)\s?\Z")
 _PERIOD_NOUN_AFTER_RE = re.compile(rf"\s(?:months?|quarters?|weeks?){_NA}")
 _SEQUENCE_AFTER_RE = re.compile(
     rf"\s{_alt(_SEQUENCE_NOUNS_EN_NEXT)}{_NA}"
-    rf"|(?:\s{_L}[\w-]{{0,30}}){{1,2}}\s{_alt(_SEQUENCE_NOUNS_EN_LATER)}{_NA}"
+    rf"|(?:\s(?!{_alt(_RANK_LINKS)}{_NA})\(?{_L}[\w-]{{0,30}}\)?){{1,4}}\s{_alt(_SEQUENCE_NOUNS_EN_LATER)}{_NA}"
 )
 _PLACES_AFTER_RE = re.compile(rf"\s?(?:places?|spots?|positions?|notch(?:es)?|rungs?|bậc|hạng|ranks?){_NA}")
 _LIST_AFTER_RE = re.compile(rf"(?:\.[0-9]+)*[.)]\s{_L}|\s?:\s|\s?:\Z|[.)]\Z")

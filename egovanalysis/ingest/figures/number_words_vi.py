@@ -50,7 +50,8 @@ _ZERO_TENS = frozenset({"linh", "lẻ"})
 _HEAD_FOLLOWERS = frozenset({"mươi", "trăm"}) | frozenset(SCALES)
 _NOT_COUNTED_AFTER_MOT = frozenset(
     {"số", "trong", "cách", "phần", "nửa", "lần", "chút", "vài", "loạt", "khi", "lúc", "thời", "mình",
-     "ít", "mực", "mai", "đôi", "hai", "ba"}
+     "ít", "mực", "mai", "đôi", "hai", "ba",
+     "cửa"}  # "một cửa": the one-stop desk of public administration, a name, not a count
 )  # fmt: skip
 _FATHER_AFTER_BA = frozenset({"mẹ", "má", "của", "tôi", "ơi"})
 _BLOCK_BEFORE_LONE = frozenset({"mỗi", "hằng", "hàng"})

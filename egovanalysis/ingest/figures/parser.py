@@ -598,21 +598,28 @@ class _WordNumber:
             return _NEXT
         return _STOP
 
-    def _hundred(self, _v: float, _m: re.Match[str]) -> int:
+    def _hundred(self, _v: float, m: re.Match[str]) -> int:
         if self.conn is not None:
             return _STOP
         if self.prev is None:
-            self.cur = 100.0
+            if not _is_ordinal_word(m):
+                return _STOP  # see _big
+            self.cur = 100.0  # "hundredth"
         elif self.prev == "D" or (self.prev in (_S, _T, "a") and 0 < self.cur < 100):
             self.cur = _scaled(self.cur, 100.0)
         else:
             return _STOP
         return _NEXT
 
-    def _big(self, v: float, _m: re.Match[str]) -> int:
+    def _big(self, v: float, m: re.Match[str]) -> int:
         if self.conn is not None:
             return _STOP
         if self.prev is None:
+            # A cardinal scale word never starts a number: "billion USD" or "hundred" alone holds no
+            # figure ("a billion", "one hundred" do), so a number lost before it is refused, not read as
+            # 1. An ordinal one does: "the trillionth visit".
+            if not _is_ordinal_word(m):
+                return _STOP
             self.total, self.cur = v, 0.0
         elif self.prev == _B:
             self.total = _scaled(self.total, v)  # "nghìn tỷ", "thousand billion"
@@ -658,6 +665,11 @@ class _WordNumber:
         self.ntok += 1
         self.conn, self.conn_end = None, -1
         return _SELF
+
+
+def _is_ordinal_word(m: re.Match[str]) -> bool:
+    """Whether the word token ``m`` is an ordinal number word ("hundredth", "trillionth")."""
+    return _LEX.get(m.group("w"), ("",))[0] in _ORDINAL_KINDS
 
 
 _WORD_STEPS = {
