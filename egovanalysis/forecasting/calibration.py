@@ -164,15 +164,22 @@ def _pooled_naive_baseline(inputs: ForecastInputs, fc: Any, hs: Sequence[int], l
     return out
 
 
-def egdi_cases_for(task: EgdiTask) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Every EGDI case of the task's countries, and the seconds each country took (benchmark unit of work)."""
+def _timed_cases(units: Sequence[str], cases_of: Callable[[str], list[dict]]
+                 ) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The cases of every unit (a country, a series) in one frame, and the seconds each unit took."""
     rows: list[dict[str, Any]] = []
     seconds: dict[str, float] = {}
-    for country in task.countries:
+    for unit in units:
         start = time.perf_counter()
-        rows += _egdi_country(task.inputs, country, task.origins, task.level)
-        seconds[country] = time.perf_counter() - start
+        rows += cases_of(unit)
+        seconds[unit] = time.perf_counter() - start
     return pd.DataFrame(rows), seconds
+
+
+def egdi_cases_for(task: EgdiTask) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Every EGDI case of the task's countries, and the seconds each country took (benchmark unit of work)."""
+    return _timed_cases(task.countries,
+                        lambda country: _egdi_country(task.inputs, country, task.origins, task.level))
 
 
 @dataclass(frozen=True)
@@ -319,13 +326,8 @@ def _reported_indicator(inputs: ForecastInputs, indicator: str, level: float) ->
 
 def reported_cases_for(task: ReportedTask) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every case of the task's reported series, and the seconds each series took."""
-    rows: list[dict[str, Any]] = []
-    seconds: dict[str, float] = {}
-    for indicator in task.indicators:
-        start = time.perf_counter()
-        rows += _reported_indicator(task.inputs, indicator, task.level)
-        seconds[indicator] = time.perf_counter() - start
-    return pd.DataFrame(rows), seconds
+    return _timed_cases(task.indicators,
+                        lambda indicator: _reported_indicator(task.inputs, indicator, task.level))
 
 
 def reported_benchmark(
