@@ -125,7 +125,10 @@ def test_keys_are_the_librarys_own() -> None:
 
 
 def _menu_of_report_004() -> list[str]:
-    path = next((config.SHARED_DIR / "sources").glob("004_*.txt"))
+    sources = config.SHARED_DIR / "sources"
+    if not sources.is_dir():  # CI has ../shared beside the clone; a bare clone may not
+        pytest.skip(f"the five reports are not available at {sources} (set EGOVANALYSIS_SHARED_DIR)")
+    path = next(sources.glob("004_*.txt"))
     names = []
     for line in path.read_text(encoding="utf-8").splitlines():
         match = re.match(r"^\s*•\s*(.+?)\s*$", line)
